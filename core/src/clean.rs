@@ -1,0 +1,310 @@
+//! Why this exists: the public face of the cleaner and the fail-closed rule in one place. Every
+//! entry point sniffs the format from the bytes, runs the format's clean, then re-reads what was
+//! written with the format's independent verifier and compares image digests and orientation.
+//! Only a verified output is ever returned or published; on any error the output is discarded.
+
+use std::fs::File;
+use std::io::{BufWriter, Cursor, Read, Seek, SeekFrom, Write};
+use std::path::Path;
+
+use serde::Serialize;
+
+use crate::atomic::AtomicFile;
+use crate::error::{Error, Result};
+use crate::format::{sniff, Format, SNIFF_LEN};
+use crate::formats::{self, Cleaned, Verified};
+use crate::io::{CancelToken, Ctx, NullSink, Sink, Source};
+use crate::parts::{Action, PartInfo, PartKind};
+use crate::Limits;
+
+/// How a clean runs.
+#[derive(Debug, Clone, Default)]
+pub struct CleanOptions {
+    /// Resource limits for reading the input.
+    pub limits: Limits,
+    /// Set it from another thread to stop the clean; nothing is published after cancellation.
+    pub cancel: Option<CancelToken>,
+}
+
+/// What a clean (or an inspection) found and did.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct CleanReport {
+    /// The format, decided from the content.
+    pub format: Format,
+    /// Size of the input in bytes.
+    pub input_bytes: u64,
+    /// Size of the cleaned output in bytes (for an inspection: what it would be).
+    pub output_bytes: u64,
+    /// The orientation kept in the output's minimal EXIF, when the photo is rotated or mirrored.
+    pub orientation: Option<u16>,
+    /// Every part of the input, in file order, with what the allowlist did to it.
+    pub parts: Vec<PartInfo>,
+}
+
+impl CleanReport {
+    /// The parts that were removed.
+    pub fn removed(&self) -> impl Iterator<Item = &PartInfo> {
+        self.parts.iter().filter(|p| p.action == Action::Removed)
+    }
+
+    /// The kinds of information removed, each once, in the order first met.
+    pub fn removed_kinds(&self) -> Vec<PartKind> {
+        let mut kinds = Vec::new();
+        for p in self.removed() {
+            if !kinds.contains(&p.kind) {
+                kinds.push(p.kind);
+            }
+        }
+        kinds
+    }
+
+    /// How many bytes the clean removed.
+    pub fn bytes_removed(&self) -> u64 {
+        self.input_bytes.saturating_sub(self.output_bytes)
+    }
+}
+
+/// A verified clean copy held in memory.
+#[derive(Debug, Clone)]
+pub struct CleanedBytes {
+    /// The cleaned file.
+    pub bytes: Vec<u8>,
+    /// What was found and done.
+    pub report: CleanReport,
+}
+
+/// Reads the first bytes, decides the format, and rewinds.
+fn sniff_stream<R: Read + Seek>(input: &mut R) -> Result<(Format, u64)> {
+    let start = input
+        .stream_position()
+        .map_err(|e| Error::io("read input", e))?;
+    let mut head = [0u8; SNIFF_LEN];
+    let mut n = 0;
+    while n < head.len() {
+        match input.read(&mut head[n..]) {
+            Ok(0) => break,
+            Ok(k) => n += k,
+            Err(e) if e.kind() == std::io::ErrorKind::Interrupted => continue,
+            Err(e) => return Err(Error::io("read input", e)),
+        }
+    }
+    input
+        .seek(SeekFrom::Start(start))
+        .map_err(|e| Error::io("read input", e))?;
+    match sniff(&head[..n]) {
+        Some(f) => Ok((f, start)),
+        None => Err(Error::Unsupported { detected: None }),
+    }
+}
+
+/// Runs the format's clean from `input` into `out` without verification.
+fn run_clean<R: Read + Seek, W: Write + Seek>(
+    format: Format,
+    input: &mut R,
+    out: &mut Sink<W>,
+    opts: &CleanOptions,
+) -> Result<(Cleaned, u64)> {
+    let mut ctx = Ctx::new(format, &opts.limits, opts.cancel.as_ref());
+    let mut src = Source::new(input, format, &opts.limits);
+    let cleaned = match format {
+        Format::Jpeg => formats::jpeg::clean(&mut src, out, &mut ctx)?,
+        Format::Png => formats::png::clean(&mut src, out, &mut ctx)?,
+        Format::Webp => formats::webp::clean(&mut src, out, &mut ctx)?,
+        other => {
+            return Err(Error::Unsupported {
+                detected: Some(other.name()),
+            })
+        }
+    };
+    Ok((cleaned, src.offset()))
+}
+
+/// Re-reads a cleaned output with the format's verifier.
+fn run_verify<R: Read>(format: Format, output: R, opts: &CleanOptions) -> Result<Verified> {
+    // The verifier reads our own output, but it is still parsed as untrusted input.
+    let mut ctx = Ctx::new(format, &opts.limits, opts.cancel.as_ref());
+    let mut src = Source::new(output, format, &opts.limits);
+    let verified = match format {
+        Format::Jpeg => formats::jpeg::verify(&mut src, &mut ctx),
+        Format::Png => formats::png::verify(&mut src, &mut ctx),
+        Format::Webp => formats::webp::verify(&mut src, &mut ctx),
+        _ => Err(Error::VerificationFailed {
+            format,
+            reason: "no verifier for this format",
+        }),
+    };
+    // A verifier that cannot parse our output is a verification failure, not a damaged input.
+    let verified = verified.map_err(|e| match e {
+        Error::Malformed { reason, .. } => Error::VerificationFailed { format, reason },
+        Error::LimitExceeded { limit, .. } => Error::VerificationFailed {
+            format,
+            reason: limit,
+        },
+        other => other,
+    })?;
+    if !src.at_eof()? {
+        return Err(Error::VerificationFailed {
+            format,
+            reason: "bytes after the end of the cleaned file",
+        });
+    }
+    Ok(verified)
+}
+
+fn check_verified(format: Format, cleaned: &Cleaned, verified: &Verified) -> Result<()> {
+    if verified.digest != cleaned.digest {
+        return Err(Error::VerificationFailed {
+            format,
+            reason: "image data differs from the input's",
+        });
+    }
+    if verified.orientation != cleaned.orientation {
+        return Err(Error::VerificationFailed {
+            format,
+            reason: "orientation differs from the input's",
+        });
+    }
+    Ok(())
+}
+
+/// Cleans `input` into `output` and verifies what was written. `output` must be empty from its
+/// current position on (a new file, an empty `Cursor<Vec<u8>>`).
+///
+/// On `Ok`, `output` holds a verified clean copy. On `Err`, whatever `output` holds must be
+/// discarded: it may be partial. [`clean_bytes`] and [`clean_file`] do that for you.
+pub fn clean<R: Read + Seek, W: Read + Write + Seek>(
+    mut input: R,
+    mut output: W,
+    opts: &CleanOptions,
+) -> Result<CleanReport> {
+    let (format, _) = sniff_stream(&mut input)?;
+    let out_start = output
+        .stream_position()
+        .map_err(|e| Error::io("write output", e))?;
+    let (cleaned, input_bytes, written) = {
+        let mut sink = Sink::new(
+            BufWriter::with_capacity(crate::io::COPY_BUF, &mut output),
+            out_start,
+        );
+        let (cleaned, read) = run_clean(format, &mut input, &mut sink, opts)?;
+        sink.flush()?;
+        (cleaned, read, sink.written())
+    };
+    opts.cancel.as_ref().map_or(Ok(()), |c| {
+        if c.is_cancelled() {
+            Err(Error::Cancelled)
+        } else {
+            Ok(())
+        }
+    })?;
+    output
+        .seek(SeekFrom::Start(out_start))
+        .map_err(|e| Error::io("read output", e))?;
+    let verified = run_verify(format, (&mut output).take(written), opts)?;
+    check_verified(format, &cleaned, &verified)?;
+    log::debug!(
+        "cleaned {format}: {input_bytes} -> {written} bytes, {} parts removed",
+        cleaned
+            .parts
+            .iter()
+            .filter(|p| p.action == Action::Removed)
+            .count()
+    );
+    Ok(CleanReport {
+        format,
+        input_bytes,
+        output_bytes: written,
+        orientation: cleaned.orientation,
+        parts: cleaned.parts,
+    })
+}
+
+/// Cleans a file held in memory and returns the verified clean copy.
+pub fn clean_bytes(input: &[u8], opts: &CleanOptions) -> Result<CleanedBytes> {
+    let mut out = Cursor::new(Vec::with_capacity(input.len()));
+    let report = clean(Cursor::new(input), &mut out, opts)?;
+    Ok(CleanedBytes {
+        bytes: out.into_inner(),
+        report,
+    })
+}
+
+fn open_input(path: &Path, limits: &Limits) -> Result<File> {
+    let file = File::open(path).map_err(|e| Error::io("open input", e))?;
+    let meta = file.metadata().map_err(|e| Error::io("open input", e))?;
+    if !meta.is_file() {
+        return Err(Error::io(
+            "open input",
+            std::io::Error::new(std::io::ErrorKind::InvalidInput, "not a regular file"),
+        ));
+    }
+    if meta.len() > limits.max_input_bytes {
+        return Err(Error::LimitExceeded {
+            format: sniff_stream(&mut &file)
+                .map(|f| f.0)
+                .unwrap_or(Format::Jpeg),
+            limit: "max_input_bytes",
+            part: crate::Part::Header,
+            offset: 0,
+        });
+    }
+    Ok(file)
+}
+
+fn parent_dir(path: &Path) -> &Path {
+    match path.parent() {
+        Some(p) if !p.as_os_str().is_empty() => p,
+        _ => Path::new("."),
+    }
+}
+
+/// Cleans the file at `input` into a new file at `output`. Never overwrites: fails with
+/// [`Error::OutputExists`] when `output` exists. The output appears only complete and verified
+/// (temporary file in the same directory, fsync, link/rename, directory fsync).
+pub fn clean_file(input: &Path, output: &Path, opts: &CleanOptions) -> Result<CleanReport> {
+    let src = open_input(input, &opts.limits)?;
+    if output.exists() {
+        return Err(Error::OutputExists);
+    }
+    let mut tmp = AtomicFile::new_in(parent_dir(output))?;
+    let report = clean(std::io::BufReader::new(src), tmp.file(), opts)?;
+    tmp.commit_new(output)?;
+    Ok(report)
+}
+
+/// Cleans the file at `path` in place: the original stays untouched until the verified clean copy
+/// atomically replaces it. The file's permissions are kept.
+pub fn clean_file_in_place(path: &Path, opts: &CleanOptions) -> Result<CleanReport> {
+    let src = open_input(path, &opts.limits)?;
+    let perms = src
+        .metadata()
+        .map_err(|e| Error::io("open input", e))?
+        .permissions();
+    let mut tmp = AtomicFile::new_in(parent_dir(path))?;
+    let report = clean(std::io::BufReader::new(src), tmp.file(), opts)?;
+    tmp.file()
+        .set_permissions(perms)
+        .map_err(|e| Error::io("set permissions", e))?;
+    tmp.commit_replace(path)?;
+    Ok(report)
+}
+
+/// Lists every part of a file and what a clean would do with it, without writing anything.
+/// Runs the same code as [`clean`] into a sink that keeps nothing, so the answer cannot drift
+/// from what a clean really does.
+pub fn inspect_structure<R: Read + Seek>(mut input: R, limits: &Limits) -> Result<CleanReport> {
+    let (format, _) = sniff_stream(&mut input)?;
+    let opts = CleanOptions {
+        limits: limits.clone(),
+        cancel: None,
+    };
+    let mut sink = Sink::new(NullSink::default(), 0);
+    let (cleaned, input_bytes) = run_clean(format, &mut input, &mut sink, &opts)?;
+    Ok(CleanReport {
+        format,
+        input_bytes,
+        output_bytes: sink.written(),
+        orientation: cleaned.orientation,
+        parts: cleaned.parts,
+    })
+}

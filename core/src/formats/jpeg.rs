@@ -1,0 +1,549 @@
+//! Why this exists: JPEG is what phones write and what parents share most, and it is where most
+//! identifying data hides: EXIF (GPS, serials, maker notes, thumbnails), XMP (people, editing
+//! history), IPTC (Facebook's FBMD code), MPF secondary pictures and whole motion-photo videos after
+//! the end-of-image marker. This module walks the marker segments once, streams the entropy-coded
+//! scans through a fixed buffer (memory does not grow with resolution), keeps what
+//! [`crate::policy::jpeg`] allows, and verifies the result with an independent, stricter walk.
+
+use std::io::{Read, Write};
+
+use super::exif_orientation::{
+    meaningful, minimal_tiff, parse_minimal_tiff, read_orientation, strip_exif_header,
+};
+use super::{Cleaned, Verified};
+use crate::error::{Error, Part, Result};
+use crate::io::{Ctx, ImageDigest, Sink, Source};
+use crate::parts::{Action, PartInfo, PartKind};
+use crate::policy::{self, Decision};
+use crate::Format;
+
+const SOI: u8 = 0xD8;
+const EOI: u8 = 0xD9;
+const SOS: u8 = 0xDA;
+const APP0: u8 = 0xE0;
+const APP1: u8 = 0xE1;
+const APP2: u8 = 0xE2;
+
+/// Longest APPn identifier the policy looks at (`ICC_PROFILE\0` + sequence + count).
+const ID_LEN: usize = 14;
+
+/// The JFIF APP0 payload without thumbnail: `JFIF\0`, version, units, densities, 0×0 thumbnail.
+const JFIF_LEN: usize = 14;
+
+fn is_sof(m: u8) -> bool {
+    matches!(m, 0xC0..=0xCF) && !matches!(m, 0xC4 | 0xC8 | 0xCC)
+}
+
+fn fail(src: &Source<impl Read>, m: u8, offset: u64, reason: &'static str) -> Error {
+    Error::malformed(src.format(), Part::JpegMarker(m), offset, reason)
+}
+
+/// Reads the next marker, skipping 0xFF fill bytes. Returns the marker and the offset of its 0xFF.
+fn read_marker<R: Read>(src: &mut Source<R>) -> Result<(u8, u64)> {
+    let at = src.offset();
+    let b = src.read_u8(Part::Header)?;
+    if b != 0xFF {
+        return Err(Error::malformed(
+            Format::Jpeg,
+            Part::Header,
+            at,
+            "expected a marker",
+        ));
+    }
+    loop {
+        let m = src.read_u8(Part::Header)?;
+        match m {
+            0xFF => continue,
+            0x00 => {
+                return Err(Error::malformed(
+                    Format::Jpeg,
+                    Part::Header,
+                    at,
+                    "expected a marker",
+                ))
+            }
+            m => return Ok((m, at)),
+        }
+    }
+}
+
+/// Which label a part gets in the report.
+fn app_label(m: u8, id: &[u8]) -> &'static str {
+    let known: &[(&[u8], &str)] = &[
+        (b"JFIF\0", "JFIF"),
+        (b"JFXX\0", "JFXX thumbnail"),
+        (b"Exif\0", "Exif"),
+        (b"http://ns.adobe.com/xap/1.0/\0", "XMP"),
+        (b"http://ns.adobe.com/xmp/extens", "Extended XMP"),
+        (b"ICC_PROFILE\0", "ICC_PROFILE"),
+        (b"MPF\0", "MPF"),
+        (b"FPXR\0", "FlashPix"),
+        (b"Photoshop 3.0\0", "Photoshop/IPTC"),
+        (b"Adobe", "Adobe"),
+        (b"JP", "JUMBF"),
+        (b"Ducky", "Ducky"),
+    ];
+    for (prefix, label) in known {
+        if id.starts_with(&prefix[..prefix.len().min(ID_LEN)]) {
+            return label;
+        }
+    }
+    match m {
+        0xFE => "comment",
+        0xE0..=0xEF => "application data",
+        _ => crate::error::jpeg_marker_name(m),
+    }
+}
+
+/// Streams one entropy-coded scan (after the SOS header) to `out`/`digest`, byte-stuffing and
+/// RSTn markers included, and returns the marker that ends the scan (already consumed) with the
+/// offset of its 0xFF.
+fn copy_scan<R: Read, W: Write>(
+    src: &mut Source<R>,
+    mut out: Option<&mut Sink<W>>,
+    digest: &mut ImageDigest,
+    ctx: &Ctx<'_>,
+) -> Result<(u8, u64)> {
+    let part = Part::JpegMarker(SOS);
+    let mut since_check = 0usize;
+    loop {
+        let buf = src.fill_buf()?;
+        if buf.is_empty() {
+            return Err(fail(src, SOS, src.offset(), "scan data ends early"));
+        }
+        let run = buf.iter().position(|&b| b == 0xFF).unwrap_or(buf.len());
+        if run > 0 {
+            let chunk = &buf[..run];
+            digest.update(chunk);
+            if let Some(o) = out.as_deref_mut() {
+                o.write_all(chunk)?;
+            }
+            src.consume(run, part)?;
+            since_check += run;
+            if since_check >= 1 << 20 {
+                ctx.check_cancel()?;
+                since_check = 0;
+            }
+            continue;
+        }
+        // At a 0xFF: look at what follows (fill bytes 0xFF collapse into one).
+        let at = src.offset();
+        src.consume(1, part)?;
+        let next = loop {
+            match src.peek_u8()? {
+                None => return Err(fail(src, SOS, at, "scan data ends early")),
+                Some(0xFF) => src.consume(1, part)?,
+                Some(b) => break b,
+            }
+        };
+        src.consume(1, part)?;
+        match next {
+            0x00 | 0xD0..=0xD7 => {
+                let pair = [0xFF, next];
+                digest.update(&pair);
+                if let Some(o) = out.as_deref_mut() {
+                    o.write_all(&pair)?;
+                }
+            }
+            m => return Ok((m, at)),
+        }
+    }
+}
+
+/// Tracks the ICC_PROFILE chunks: every sequence number from 1 to the declared count, once.
+struct IccChunks {
+    count: Option<u8>,
+    seen: [bool; 256],
+    total: u64,
+}
+
+impl Default for IccChunks {
+    fn default() -> Self {
+        IccChunks {
+            count: None,
+            seen: [false; 256],
+            total: 0,
+        }
+    }
+}
+
+impl IccChunks {
+    fn add(&mut self, id: &[u8], len: u64) -> std::result::Result<(), &'static str> {
+        let (seq, count) = match id {
+            [.., seq, count] if id.len() == ID_LEN => (*seq, *count),
+            _ => return Err("ICC profile chunk too short"),
+        };
+        if seq == 0 || count == 0 || seq > count {
+            return Err("ICC profile chunk number out of range");
+        }
+        if *self.count.get_or_insert(count) != count {
+            return Err("ICC profile chunks disagree on their count");
+        }
+        if std::mem::replace(&mut self.seen[usize::from(seq)], true) {
+            return Err("ICC profile chunk repeated");
+        }
+        self.total += len;
+        Ok(())
+    }
+
+    fn complete(&self) -> bool {
+        match self.count {
+            None => true,
+            Some(c) => (1..=usize::from(c)).all(|i| self.seen[i]),
+        }
+    }
+}
+
+/// Writes a segment header `FF m len` followed by `head`.
+fn write_segment_start<W: Write>(out: &mut Sink<W>, m: u8, len: u16, head: &[u8]) -> Result<()> {
+    let l = len.to_be_bytes();
+    out.write_all(&[0xFF, m, l[0], l[1]])?;
+    out.write_all(head)
+}
+
+/// Digests a kept segment's marker, length and leading bytes the same way in clean and verify.
+fn digest_segment_start(d: &mut ImageDigest, m: u8, len: u16, head: &[u8]) {
+    d.boundary(u32::from(m));
+    d.update(&len.to_be_bytes());
+    d.update(head);
+}
+
+/// Reads a segment's length field and the first bytes of its payload (the APPn identifier).
+fn read_segment_head<R: Read>(src: &mut Source<R>, m: u8, at: u64) -> Result<(u16, Vec<u8>, u64)> {
+    let part = Part::JpegMarker(m);
+    let len = src.read_u16_be(part)?;
+    if len < 2 {
+        return Err(fail(src, m, at, "segment length below 2"));
+    }
+    let payload = u64::from(len - 2);
+    let id_len = payload.min(ID_LEN as u64);
+    let mut id = vec![0u8; id_len as usize];
+    src.read_exact(&mut id, part)?;
+    Ok((len, id, payload - id_len))
+}
+
+pub(crate) fn clean<R: Read, W: Write>(
+    src: &mut Source<R>,
+    out: &mut Sink<W>,
+    ctx: &mut Ctx<'_>,
+) -> Result<Cleaned> {
+    let mut parts = Vec::new();
+    let mut digest = ImageDigest::default();
+    let mut orientation = None;
+    let (mut exif_seen, mut jfif_seen, mut sof_seen, mut sos_seen) = (false, false, false, false);
+    let mut icc = IccChunks::default();
+
+    let (m, at) = read_marker(src)?;
+    if m != SOI {
+        return Err(fail(src, m, at, "does not start with SOI"));
+    }
+    out.write_all(&[0xFF, SOI])?;
+    parts.push(PartInfo {
+        part: Part::JpegMarker(SOI),
+        label: "SOI",
+        offset: 0,
+        length: 2,
+        kind: PartKind::Structure,
+        action: Action::Kept,
+    });
+
+    let mut pending = None;
+    loop {
+        let (m, at) = match pending.take() {
+            Some(p) => p,
+            None => read_marker(src)?,
+        };
+        ctx.next_part(Part::JpegMarker(m), at)?;
+        match m {
+            EOI => {
+                if !sof_seen || !sos_seen {
+                    return Err(fail(src, m, at, "no frame or scan before end of image"));
+                }
+                if !icc.complete() {
+                    return Err(fail(src, APP2, at, "ICC profile chunks missing"));
+                }
+                out.write_all(&[0xFF, EOI])?;
+                digest.boundary(u32::from(EOI));
+                parts.push(PartInfo {
+                    part: Part::JpegMarker(EOI),
+                    label: "EOI",
+                    offset: at,
+                    length: 2,
+                    kind: PartKind::ImageData,
+                    action: Action::Kept,
+                });
+                let trailer_at = src.offset();
+                let head = src.fill_buf()?;
+                let label = trailer_label(head);
+                let n = src.drain(ctx)?;
+                if n > 0 {
+                    parts.push(PartInfo {
+                        part: Part::Trailer,
+                        label,
+                        offset: trailer_at,
+                        length: n,
+                        kind: PartKind::Trailer,
+                        action: Action::Removed,
+                    });
+                }
+                break;
+            }
+            SOI => return Err(fail(src, m, at, "second start of image")),
+            0xD0..=0xD7 => return Err(fail(src, m, at, "restart marker outside a scan")),
+            0x01 => {
+                parts.push(PartInfo {
+                    part: Part::JpegMarker(m),
+                    label: "TEM",
+                    offset: at,
+                    length: 2,
+                    kind: PartKind::Unknown,
+                    action: Action::Removed,
+                });
+                continue;
+            }
+            _ => {}
+        }
+
+        let (len, id, rest) = read_segment_head(src, m, at)?;
+        let part = Part::JpegMarker(m);
+        let length = 2 + u64::from(len);
+        let label = app_label(m, &id);
+        let mut decision = policy::jpeg(m, &id);
+        // Only the first JFIF header is meaningful; a repeated one is just data.
+        if m == APP0 && matches!(decision, Decision::Rewrite(_)) && jfif_seen {
+            decision = Decision::Remove(PartKind::Unknown);
+        }
+        match decision {
+            Decision::Keep(kind) => {
+                if is_sof(m) {
+                    sof_seen = true;
+                }
+                if m == SOS && !sof_seen {
+                    return Err(fail(src, m, at, "scan before frame header"));
+                }
+                if m == APP2 {
+                    icc.add(&id, rest).map_err(|r| fail(src, m, at, r))?;
+                    if icc.total > u64::from(ctx.limits.max_icc_bytes) {
+                        return Err(Error::limit(Format::Jpeg, "max_icc_bytes", part, at));
+                    }
+                }
+                write_segment_start(out, m, len, &id)?;
+                digest_segment_start(&mut digest, m, len, &id);
+                src.copy(rest, Some(out), Some(&mut digest), part, ctx)?;
+                if m == SOS {
+                    sos_seen = true;
+                    pending = Some(copy_scan(src, Some(out), &mut digest, ctx)?);
+                    parts.push(PartInfo {
+                        part,
+                        label: "SOS + scan data",
+                        offset: at,
+                        length: pending.map_or(0, |p| p.1) - at,
+                        kind,
+                        action: Action::Kept,
+                    });
+                } else {
+                    parts.push(PartInfo {
+                        part,
+                        label,
+                        offset: at,
+                        length,
+                        kind,
+                        action: Action::Kept,
+                    });
+                }
+            }
+            Decision::Rewrite(kind) if m == APP0 => {
+                jfif_seen = true;
+                if id.len() < JFIF_LEN {
+                    src.skip(rest, part, ctx)?;
+                    parts.push(PartInfo {
+                        part,
+                        label: "JFIF (unreadable)",
+                        offset: at,
+                        length,
+                        kind: PartKind::Unknown,
+                        action: Action::Removed,
+                    });
+                    continue;
+                }
+                let mut jfif = [0u8; JFIF_LEN];
+                jfif.copy_from_slice(&id[..JFIF_LEN]);
+                jfif[12] = 0;
+                jfif[13] = 0;
+                write_segment_start(out, APP0, (2 + JFIF_LEN) as u16, &jfif)?;
+                let thumb = rest + (id.len() - JFIF_LEN) as u64;
+                src.skip(rest, part, ctx)?;
+                parts.push(PartInfo {
+                    part,
+                    label: "JFIF",
+                    offset: at,
+                    length: 2 + 2 + JFIF_LEN as u64,
+                    kind,
+                    action: Action::Rewritten,
+                });
+                if thumb > 0 {
+                    parts.push(PartInfo {
+                        part,
+                        label: "JFIF thumbnail",
+                        offset: at + 2 + 2 + JFIF_LEN as u64,
+                        length: thumb,
+                        kind: PartKind::Thumbnail,
+                        action: Action::Removed,
+                    });
+                }
+            }
+            Decision::Rewrite(kind) => {
+                // APP1 Exif: read it (at most 64 KiB by the segment length) for the orientation.
+                let mut payload = id;
+                payload.extend(src.read_vec(
+                    rest,
+                    ctx.limits.max_metadata_bytes,
+                    "max_metadata_bytes",
+                    part,
+                )?);
+                let first = !exif_seen;
+                exif_seen = true;
+                let value = if first {
+                    meaningful(read_orientation(strip_exif_header(&payload)))
+                } else {
+                    None
+                };
+                match value {
+                    Some(o) => {
+                        orientation = Some(o);
+                        let tiff = minimal_tiff(o);
+                        write_segment_start(out, APP1, (2 + 6 + tiff.len()) as u16, b"Exif\0\0")?;
+                        out.write_all(&tiff)?;
+                        parts.push(PartInfo {
+                            part,
+                            label,
+                            offset: at,
+                            length,
+                            kind,
+                            action: Action::Rewritten,
+                        });
+                    }
+                    None => parts.push(PartInfo {
+                        part,
+                        label,
+                        offset: at,
+                        length,
+                        kind,
+                        action: Action::Removed,
+                    }),
+                }
+            }
+            Decision::Remove(kind) => {
+                src.skip(rest, part, ctx)?;
+                parts.push(PartInfo {
+                    part,
+                    label,
+                    offset: at,
+                    length,
+                    kind,
+                    action: Action::Removed,
+                });
+            }
+        }
+    }
+    Ok(Cleaned {
+        parts,
+        digest: digest.finish(),
+        orientation,
+    })
+}
+
+fn trailer_label(head: &[u8]) -> &'static str {
+    if head.starts_with(&[0xFF, 0xD8]) {
+        "embedded JPEG image after end of image"
+    } else if head.get(4..8) == Some(b"ftyp") {
+        "embedded video after end of image"
+    } else if head.iter().all(|&b| b == 0) {
+        "padding after end of image"
+    } else {
+        "data after end of image"
+    }
+}
+
+/// Independent check of a cleaned JPEG: only allowlisted segments, a JFIF without thumbnail, at
+/// most one EXIF that is exactly ShareSafe's minimal orientation TIFF, complete ICC, nothing
+/// after EOI (checked by the caller).
+pub(crate) fn verify<R: Read>(src: &mut Source<R>, ctx: &mut Ctx<'_>) -> Result<Verified> {
+    let bad = |reason| Error::VerificationFailed {
+        format: Format::Jpeg,
+        reason,
+    };
+    let mut digest = ImageDigest::default();
+    let mut orientation = None;
+    let mut icc = IccChunks::default();
+    let (m, _) = read_marker(src)?;
+    if m != SOI {
+        return Err(bad("does not start with SOI"));
+    }
+    let mut pending = None;
+    let (mut sof_seen, mut sos_seen) = (false, false);
+    loop {
+        let (m, at) = match pending.take() {
+            Some(p) => p,
+            None => read_marker(src)?,
+        };
+        ctx.next_part(Part::JpegMarker(m), at)?;
+        if m == EOI {
+            if !sof_seen || !sos_seen {
+                return Err(bad("no frame or scan"));
+            }
+            if !icc.complete() {
+                return Err(bad("incomplete ICC profile"));
+            }
+            digest.boundary(u32::from(EOI));
+            break;
+        }
+        if matches!(m, SOI | 0x01 | 0xD0..=0xD7) {
+            return Err(bad("unexpected standalone marker"));
+        }
+        let (len, id, rest) = read_segment_head(src, m, at)?;
+        let part = Part::JpegMarker(m);
+        match policy::jpeg(m, &id) {
+            Decision::Keep(_) => {
+                if is_sof(m) {
+                    sof_seen = true;
+                }
+                if m == APP2 {
+                    icc.add(&id, rest).map_err(bad)?;
+                }
+                digest_segment_start(&mut digest, m, len, &id);
+                src.copy::<std::io::Sink>(rest, None, Some(&mut digest), part, ctx)?;
+                if m == SOS {
+                    sos_seen = true;
+                    pending = Some(copy_scan::<R, std::io::Sink>(src, None, &mut digest, ctx)?);
+                }
+            }
+            Decision::Rewrite(_) if m == APP0 => {
+                if usize::from(len) != 2 + JFIF_LEN || id[12] != 0 || id[13] != 0 {
+                    return Err(bad("JFIF header with a thumbnail"));
+                }
+            }
+            Decision::Rewrite(_) => {
+                let mut payload = id;
+                payload.extend(src.read_vec(
+                    rest,
+                    ctx.limits.max_metadata_bytes,
+                    "max_metadata_bytes",
+                    part,
+                )?);
+                let tiff = payload
+                    .strip_prefix(b"Exif\0\0")
+                    .ok_or(bad("EXIF segment not minimal"))?;
+                let o = parse_minimal_tiff(tiff).ok_or(bad("EXIF segment not minimal"))?;
+                if orientation.replace(o).is_some() {
+                    return Err(bad("more than one EXIF segment"));
+                }
+            }
+            Decision::Remove(_) => return Err(bad("segment outside the allowlist")),
+        }
+    }
+    Ok(Verified {
+        digest: digest.finish(),
+        orientation,
+    })
+}

@@ -1,0 +1,323 @@
+//! Why this exists: PNG carries metadata in text chunks (XMP, "Raw profile" EXIF/IPTC in hex),
+//! `eXIf`, `tIME` and private chunks, anywhere between IHDR and IEND — including after the image
+//! data. This module streams the chunks once, checks the CRC of everything it keeps, keeps what
+//! [`crate::policy::png`] allows (pixels, palette, transparency, colour, APNG animation), and
+//! replaces the first `eXIf` with a minimal one when the photo is rotated.
+
+use std::io::{Read, Write};
+
+use super::exif_orientation::{
+    meaningful, minimal_tiff, parse_minimal_tiff, read_orientation, strip_exif_header,
+};
+use super::{Cleaned, Verified};
+use crate::error::{Error, Part, Result};
+use crate::io::{Ctx, ImageDigest, Sink, Source};
+use crate::parts::{Action, PartInfo, PartKind};
+use crate::policy::{self, Decision};
+use crate::Format;
+
+const SIGNATURE: [u8; 8] = *b"\x89PNG\r\n\x1a\n";
+/// PNG's own bound on a chunk length.
+const MAX_CHUNK: u32 = 0x7FFF_FFFF;
+
+/// CRC-32 (ISO 3309 / PNG), table-driven.
+pub(crate) struct Crc32(u32);
+
+const CRC_TABLE: [u32; 256] = {
+    let mut t = [0u32; 256];
+    let mut n = 0;
+    while n < 256 {
+        let mut c = n as u32;
+        let mut k = 0;
+        while k < 8 {
+            c = if c & 1 != 0 {
+                0xEDB8_8320 ^ (c >> 1)
+            } else {
+                c >> 1
+            };
+            k += 1;
+        }
+        t[n] = c;
+        n += 1;
+    }
+    t
+};
+
+impl Crc32 {
+    pub(crate) fn new() -> Self {
+        Crc32(0xFFFF_FFFF)
+    }
+    pub(crate) fn update(&mut self, bytes: &[u8]) {
+        let mut c = self.0;
+        for &b in bytes {
+            c = CRC_TABLE[((c ^ u32::from(b)) & 0xFF) as usize] ^ (c >> 8);
+        }
+        self.0 = c;
+    }
+    pub(crate) fn finish(&self) -> u32 {
+        self.0 ^ 0xFFFF_FFFF
+    }
+}
+
+/// Chunk header: where it starts, its data length and type.
+struct ChunkHead {
+    at: u64,
+    len: u32,
+    kind: [u8; 4],
+}
+
+fn read_chunk_head<R: Read>(src: &mut Source<R>) -> Result<ChunkHead> {
+    let at = src.offset();
+    let len = src.read_u32_be(Part::Header)?;
+    let kind: [u8; 4] = src.read_array(Part::Header)?;
+    if !kind.iter().all(u8::is_ascii_alphabetic) {
+        return Err(Error::malformed(
+            Format::Png,
+            Part::FourCc(kind),
+            at,
+            "chunk type is not four letters",
+        ));
+    }
+    if len > MAX_CHUNK {
+        return Err(Error::malformed(
+            Format::Png,
+            Part::FourCc(kind),
+            at,
+            "chunk length over 2^31-1",
+        ));
+    }
+    Ok(ChunkHead { at, len, kind })
+}
+
+/// Streams a chunk's data (to `out` when given) and checks its CRC; returns the CRC.
+fn copy_chunk_data<R: Read, W: Write>(
+    src: &mut Source<R>,
+    h: &ChunkHead,
+    out: Option<&mut Sink<W>>,
+    digest: &mut ImageDigest,
+    ctx: &Ctx<'_>,
+) -> Result<u32> {
+    let part = Part::FourCc(h.kind);
+    let mut crc = Crc32::new();
+    crc.update(&h.kind);
+    digest.boundary(u32::from_be_bytes(h.kind));
+    digest.update(&h.len.to_be_bytes());
+    src.copy_observed(
+        h.len.into(),
+        out,
+        &mut |c| {
+            crc.update(c);
+            digest.update(c);
+        },
+        part,
+        ctx,
+    )?;
+    let stored = src.read_u32_be(part)?;
+    if stored != crc.finish() {
+        return Err(Error::malformed(
+            Format::Png,
+            part,
+            h.at,
+            "chunk CRC does not match",
+        ));
+    }
+    Ok(stored)
+}
+
+fn write_chunk<W: Write>(out: &mut Sink<W>, kind: &[u8; 4], data: &[u8]) -> Result<()> {
+    let mut crc = Crc32::new();
+    crc.update(kind);
+    crc.update(data);
+    // Chunk data written here is ShareSafe's own (26 bytes); the cast cannot truncate.
+    out.write_all(&(data.len() as u32).to_be_bytes())?;
+    out.write_all(kind)?;
+    out.write_all(data)?;
+    out.write_all(&crc.finish().to_be_bytes())
+}
+
+fn label(kind: &[u8; 4]) -> &'static str {
+    match kind {
+        b"tEXt" => "text",
+        b"zTXt" => "compressed text",
+        b"iTXt" => "international text (often XMP)",
+        b"eXIf" => "Exif",
+        b"tIME" => "modification time",
+        b"iCCP" => "ICC profile",
+        b"IDAT" => "image data",
+        b"fdAT" => "animation frame data",
+        _ => "chunk",
+    }
+}
+
+pub(crate) fn clean<R: Read, W: Write>(
+    src: &mut Source<R>,
+    out: &mut Sink<W>,
+    ctx: &mut Ctx<'_>,
+) -> Result<Cleaned> {
+    let sig: [u8; 8] = src.read_array(Part::Header)?;
+    if sig != SIGNATURE {
+        return Err(Error::malformed(
+            Format::Png,
+            Part::Header,
+            0,
+            "bad PNG signature",
+        ));
+    }
+    out.write_all(&SIGNATURE)?;
+    let mut parts = vec![PartInfo {
+        part: Part::Header,
+        label: "signature",
+        offset: 0,
+        length: 8,
+        kind: PartKind::Structure,
+        action: Action::Kept,
+    }];
+    let mut digest = ImageDigest::default();
+    let mut orientation = None;
+    let mut exif_seen = false;
+    let mut first = true;
+    loop {
+        let h = read_chunk_head(src)?;
+        let part = Part::FourCc(h.kind);
+        ctx.next_part(part, h.at)?;
+        if first != (&h.kind == b"IHDR") {
+            return Err(Error::malformed(
+                Format::Png,
+                part,
+                h.at,
+                "IHDR is not the first chunk",
+            ));
+        }
+        first = false;
+        let length = 12 + u64::from(h.len);
+        let info = |kind, action| PartInfo {
+            part,
+            label: label(&h.kind),
+            offset: h.at,
+            length,
+            kind,
+            action,
+        };
+        match policy::png(&h.kind) {
+            Decision::Keep(kind) => {
+                if &h.kind == b"iCCP" && h.len > ctx.limits.max_icc_bytes {
+                    return Err(Error::limit(Format::Png, "max_icc_bytes", part, h.at));
+                }
+                out.write_all(&h.len.to_be_bytes())?;
+                out.write_all(&h.kind)?;
+                let crc = copy_chunk_data(src, &h, Some(out), &mut digest, ctx)?;
+                out.write_all(&crc.to_be_bytes())?;
+                parts.push(info(kind, Action::Kept));
+            }
+            Decision::Rewrite(kind) => {
+                let value = if exif_seen || h.len > ctx.limits.max_metadata_bytes {
+                    src.skip(h.len.into(), part, ctx)?;
+                    None
+                } else {
+                    let data = src.read_vec(
+                        h.len.into(),
+                        ctx.limits.max_metadata_bytes,
+                        "max_metadata_bytes",
+                        part,
+                    )?;
+                    meaningful(read_orientation(strip_exif_header(&data)))
+                };
+                src.skip(4, part, ctx)?; // CRC of a chunk we do not copy
+                exif_seen = true;
+                match value {
+                    Some(o) => {
+                        orientation = Some(o);
+                        write_chunk(out, b"eXIf", &minimal_tiff(o))?;
+                        parts.push(info(kind, Action::Rewritten));
+                    }
+                    None => parts.push(info(kind, Action::Removed)),
+                }
+            }
+            Decision::Remove(kind) => {
+                src.skip(u64::from(h.len) + 4, part, ctx)?;
+                parts.push(info(kind, Action::Removed));
+            }
+        }
+        if &h.kind == b"IEND" {
+            break;
+        }
+    }
+    let at = src.offset();
+    let n = src.drain(ctx)?;
+    if n > 0 {
+        parts.push(PartInfo {
+            part: Part::Trailer,
+            label: "data after IEND",
+            offset: at,
+            length: n,
+            kind: PartKind::Trailer,
+            action: Action::Removed,
+        });
+    }
+    Ok(Cleaned {
+        parts,
+        digest: digest.finish(),
+        orientation,
+    })
+}
+
+/// Independent check of a cleaned PNG: IHDR first, IEND last, every chunk allowlisted with a
+/// correct CRC, at most one `eXIf` and it is exactly the minimal orientation TIFF.
+pub(crate) fn verify<R: Read>(src: &mut Source<R>, ctx: &mut Ctx<'_>) -> Result<Verified> {
+    let bad = |reason| Error::VerificationFailed {
+        format: Format::Png,
+        reason,
+    };
+    let sig: [u8; 8] = src.read_array(Part::Header)?;
+    if sig != SIGNATURE {
+        return Err(bad("bad signature"));
+    }
+    let mut digest = ImageDigest::default();
+    let mut orientation = None;
+    let mut first = true;
+    loop {
+        let h = read_chunk_head(src)?;
+        let part = Part::FourCc(h.kind);
+        ctx.next_part(part, h.at)?;
+        if first != (&h.kind == b"IHDR") {
+            return Err(bad("IHDR is not the first chunk"));
+        }
+        first = false;
+        match policy::png(&h.kind) {
+            Decision::Keep(_) => {
+                copy_chunk_data::<R, std::io::Sink>(src, &h, None, &mut digest, ctx)?;
+            }
+            Decision::Rewrite(_) => {
+                let data = src.read_vec(h.len.into(), 64, "max_metadata_bytes", part)?;
+                let stored = src.read_u32_be(part)?;
+                let mut crc = Crc32::new();
+                crc.update(&h.kind);
+                crc.update(&data);
+                let o = parse_minimal_tiff(&data).ok_or(bad("eXIf chunk not minimal"))?;
+                if stored != crc.finish() || orientation.replace(o).is_some() {
+                    return Err(bad("eXIf chunk not minimal"));
+                }
+            }
+            Decision::Remove(_) => return Err(bad("chunk outside the allowlist")),
+        }
+        if &h.kind == b"IEND" {
+            break;
+        }
+    }
+    Ok(Verified {
+        digest: digest.finish(),
+        orientation,
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn crc_matches_known_value() {
+        let mut c = Crc32::new();
+        c.update(b"IEND");
+        assert_eq!(c.finish(), 0xAE42_6082);
+    }
+}

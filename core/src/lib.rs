@@ -1,0 +1,28 @@
+//! ShareSafe's core: everything a phone needs to share a photo of a child without giving away
+//! where the child lives or who they are — lossless metadata removal with verification, and the
+//! pieces built on it. Pure Rust, no FFI, no network, no `unsafe`.
+//!
+//! Entry points: [`clean_bytes`], [`clean`] (streams), [`clean_file`], [`clean_file_in_place`],
+//! and [`inspect_structure`] (what a clean would remove, without writing anything).
+
+#![forbid(unsafe_code)]
+
+pub mod atomic;
+mod clean;
+pub mod error;
+mod format;
+mod formats;
+mod io;
+mod limits;
+pub mod parts;
+pub mod policy;
+
+pub use clean::{
+    clean, clean_bytes, clean_file, clean_file_in_place, inspect_structure, CleanOptions,
+    CleanReport, CleanedBytes,
+};
+pub use error::{Error, Part, Result};
+pub use format::{sniff, Format, SNIFF_LEN};
+pub use io::CancelToken;
+pub use limits::Limits;
+pub use parts::{Action, PartInfo, PartKind};
