@@ -8,7 +8,12 @@ fn main() {
     };
     let opts = sharesafe_core::CleanOptions::default();
     match sharesafe_core::clean_file(input.as_ref(), output.as_ref(), &opts) {
-        Ok(r) => println!("{} -> {} bytes, {} parts removed", r.input_bytes, r.output_bytes, r.removed().count()),
+        Ok(r) => println!(
+            "{} -> {} bytes, {} parts removed",
+            r.input_bytes,
+            r.output_bytes,
+            r.removed().count()
+        ),
         Err(e) => {
             eprintln!("refused: {e}");
             std::process::exit(1);

@@ -11,7 +11,14 @@ fn main() {
             Ok(r) => {
                 println!("{arg}: {} orientation={:?}", r.format, r.orientation);
                 for p in &r.parts {
-                    println!("  {:>9} {:>8} {:<10} {:<28} {:?}", p.offset, p.length, p.part.to_string(), p.label, p.action);
+                    println!(
+                        "  {:>9} {:>8} {:<10} {:<28} {:?}",
+                        p.offset,
+                        p.length,
+                        p.part.to_string(),
+                        p.label,
+                        p.action
+                    );
                 }
             }
             Err(e) => println!("{arg}: {e}"),

@@ -17,7 +17,10 @@ const EXPECTED_REFUSALS: &[(&str, &str)] = &[
     ("png/nom-exif/exif.png", "chunk CRC does not match"),
     ("png/nom-exif/exif-both.png", "chunk CRC does not match"),
     ("png/nom-exif/exif-legacy.png", "chunk CRC does not match"),
-    ("png/nom-exif/exif-legacy-app1.png", "chunk CRC does not match"),
+    (
+        "png/nom-exif/exif-legacy-app1.png",
+        "chunk CRC does not match",
+    ),
 ];
 
 struct Sample {
@@ -33,15 +36,27 @@ fn samples() -> Vec<Sample> {
     let mut out = Vec::new();
     for sub in ["jpeg", "png", "webp", "pdq", "faces"] {
         for path in common::files_under(&dir.join(sub), &[]) {
-            let Ok(bytes) = std::fs::read(&path) else { continue };
+            let Ok(bytes) = std::fs::read(&path) else {
+                continue;
+            };
             let head = &bytes[..bytes.len().min(32)];
-            if let Some(format @ (Format::Jpeg | Format::Png | Format::Webp)) = sharesafe_core::sniff(head) {
-                let name = path.strip_prefix(&dir).unwrap_or(&path).display().to_string();
+            if let Some(format @ (Format::Jpeg | Format::Png | Format::Webp)) =
+                sharesafe_core::sniff(head)
+            {
+                let name = path
+                    .strip_prefix(&dir)
+                    .unwrap_or(&path)
+                    .display()
+                    .to_string();
                 out.push(Sample { name, path, format });
             }
         }
     }
-    assert!(out.len() > 100, "expected the whole corpus, found {}", out.len());
+    assert!(
+        out.len() > 100,
+        "expected the whole corpus, found {}",
+        out.len()
+    );
     out
 }
 
@@ -49,16 +64,28 @@ fn icc_of(format: Format, bytes: &[u8]) -> Option<Vec<u8>> {
     use img_parts::ImageICC;
     let b = img_parts::Bytes::copy_from_slice(bytes);
     match format {
-        Format::Jpeg => img_parts::jpeg::Jpeg::from_bytes(b).ok()?.icc_profile().map(|p| p.to_vec()),
-        Format::Png => img_parts::png::Png::from_bytes(b).ok()?.icc_profile().map(|p| p.to_vec()),
-        Format::Webp => img_parts::webp::WebP::from_bytes(b).ok()?.icc_profile().map(|p| p.to_vec()),
+        Format::Jpeg => img_parts::jpeg::Jpeg::from_bytes(b)
+            .ok()?
+            .icc_profile()
+            .map(|p| p.to_vec()),
+        Format::Png => img_parts::png::Png::from_bytes(b)
+            .ok()?
+            .icc_profile()
+            .map(|p| p.to_vec()),
+        Format::Webp => img_parts::webp::WebP::from_bytes(b)
+            .ok()?
+            .icc_profile()
+            .map(|p| p.to_vec()),
         _ => None,
     }
 }
 
 /// Runs exiftool (the metadata oracle) over `files` in one go; `None` when it is not installed
 /// (a failure under CI).
-fn exiftool_json(args: &[&str], files: &[PathBuf]) -> Option<Vec<serde_json::Map<String, serde_json::Value>>> {
+fn exiftool_json(
+    args: &[&str],
+    files: &[PathBuf],
+) -> Option<Vec<serde_json::Map<String, serde_json::Value>>> {
     let out = match Command::new("exiftool").args(args).args(files).output() {
         Ok(o) => o,
         Err(_) if std::env::var("CI").as_deref() == Ok("true") => {
@@ -76,7 +103,15 @@ fn exiftool_json(args: &[&str], files: &[PathBuf]) -> Option<Vec<serde_json::Map
 fn orientations(files: &[PathBuf]) -> Option<Vec<u64>> {
     let json = exiftool_json(&["-j", "-n", "-G1", "-IFD0:Orientation", "-q", "-q"], files)?;
     assert_eq!(json.len(), files.len());
-    Some(json.iter().map(|f| f.get("IFD0:Orientation").and_then(|v| v.as_u64()).unwrap_or(1)).collect())
+    Some(
+        json.iter()
+            .map(|f| {
+                f.get("IFD0:Orientation")
+                    .and_then(|v| v.as_u64())
+                    .unwrap_or(1)
+            })
+            .collect(),
+    )
 }
 
 fn out_dir(name: &str) -> PathBuf {
@@ -109,24 +144,49 @@ fn every_corpus_image_cleans_verified_and_pixel_identical() {
             }
         };
         cleaned_count += 1;
-        assert!(cleaned.bytes.len() <= input.len() + 64, "{}: output grew", s.name);
+        assert!(
+            cleaned.bytes.len() <= input.len() + 64,
+            "{}: output grew",
+            s.name
+        );
         if let Ok(a) = image::load_from_memory(&input) {
             let b = image::load_from_memory(&cleaned.bytes)
                 .unwrap_or_else(|e| panic!("{}: output does not decode: {e}", s.name));
             assert_eq!(a.color(), b.color(), "{}", s.name);
             assert!(a.as_bytes() == b.as_bytes(), "{}: pixels differ", s.name);
         }
-        assert_eq!(icc_of(s.format, &input), icc_of(s.format, &cleaned.bytes), "{}: ICC changed", s.name);
+        assert_eq!(
+            icc_of(s.format, &input),
+            icc_of(s.format, &cleaned.bytes),
+            "{}: ICC changed",
+            s.name
+        );
         let again = clean_bytes(&cleaned.bytes, &opts)
             .unwrap_or_else(|e| panic!("{}: re-clean failed: {e}", s.name));
-        assert_eq!(again.bytes, cleaned.bytes, "{}: second clean changed the bytes", s.name);
-        assert!(again.report.removed().next().is_none(), "{}: second clean removed something", s.name);
+        assert_eq!(
+            again.bytes, cleaned.bytes,
+            "{}: second clean changed the bytes",
+            s.name
+        );
+        assert!(
+            again.report.removed().next().is_none(),
+            "{}: second clean removed something",
+            s.name
+        );
         let out = written.join(format!("{i:03}.{}", s.format.extension()));
         std::fs::write(&out, &cleaned.bytes).expect("write output");
         pairs.push((s.name.clone(), s.path.clone(), out));
     }
-    assert!(failures.is_empty(), "{} failures:\n{}", failures.len(), failures.join("\n"));
-    eprintln!("cleaned {cleaned_count} corpus files; {} refused as expected", EXPECTED_REFUSALS.len());
+    assert!(
+        failures.is_empty(),
+        "{} failures:\n{}",
+        failures.len(),
+        failures.join("\n")
+    );
+    eprintln!(
+        "cleaned {cleaned_count} corpus files; {} refused as expected",
+        EXPECTED_REFUSALS.len()
+    );
     exiftool_finds_nothing(&written);
     // Orientation as exiftool reads it, input against output.
     let inputs: Vec<PathBuf> = pairs.iter().map(|p| p.1.clone()).collect();
@@ -151,14 +211,30 @@ fn allowed(group: &str, tag: &str) -> bool {
         "ICC_Profile" | "ICC-header" | "ICC-view" | "ICC-meas" | "ICC-chrm" | "ICC-clrt" => true,
         "APP14" | "Adobe" => true,
         "IFD0" => tag == "Orientation",
-        "PNG" | "PNG-pHYs" => !matches!(tag, "ModifyDate" | "Comment" | "Title" | "Author" | "Description" | "Copyright" | "Software" | "CreationTime" | "Source" | "Warning" | "TextualData"),
+        "PNG" | "PNG-pHYs" => !matches!(
+            tag,
+            "ModifyDate"
+                | "Comment"
+                | "Title"
+                | "Author"
+                | "Description"
+                | "Copyright"
+                | "Software"
+                | "CreationTime"
+                | "Source"
+                | "Warning"
+                | "TextualData"
+        ),
         "RIFF" | "VP8" | "VP8L" | "VP8X" | "ALPH" | "ANIM" | "ANMF" => true,
         _ => false,
     }
 }
 
 fn exiftool_finds_nothing(dir: &Path) {
-    let Some(files) = exiftool_json(&["-j", "-a", "-G1", "-s", "-ee", "-q", "-q"], &[dir.to_path_buf()]) else {
+    let Some(files) = exiftool_json(
+        &["-j", "-a", "-G1", "-s", "-ee", "-q", "-q"],
+        &[dir.to_path_buf()],
+    ) else {
         return;
     };
     let mut leaks = BTreeSet::new();
@@ -168,13 +244,25 @@ fn exiftool_finds_nothing(dir: &Path) {
             if key == "SourceFile" {
                 continue;
             }
-            let after_idat = value.as_str().is_some_and(|v| v.contains("chunk(s) found after PNG IDAT"));
+            let after_idat = value
+                .as_str()
+                .is_some_and(|v| v.contains("chunk(s) found after PNG IDAT"));
             if !allowed(group, tag) || (tag == "Warning" && !after_idat) {
                 let file = f.get("SourceFile").and_then(|v| v.as_str()).unwrap_or("?");
-                let file = Path::new(file).file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default();
-                leaks.insert(format!("{file} {key} = {}", value.to_string().chars().take(60).collect::<String>()));
+                let file = Path::new(file)
+                    .file_name()
+                    .map(|n| n.to_string_lossy().into_owned())
+                    .unwrap_or_default();
+                leaks.insert(format!(
+                    "{file} {key} = {}",
+                    value.to_string().chars().take(60).collect::<String>()
+                ));
             }
         }
     }
-    assert!(leaks.is_empty(), "exiftool still finds:\n{}", leaks.into_iter().collect::<Vec<_>>().join("\n"));
+    assert!(
+        leaks.is_empty(),
+        "exiftool still finds:\n{}",
+        leaks.into_iter().collect::<Vec<_>>().join("\n")
+    );
 }

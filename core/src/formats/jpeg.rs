@@ -273,18 +273,19 @@ pub(crate) fn clean<R: Read, W: Write>(
                     action: Action::Kept,
                 });
                 let trailer_at = src.offset();
-                let head = src.fill_buf()?;
-                let label = trailer_label(head);
+                let head = src.trailer_head()?;
                 let n = src.drain(ctx)?;
                 if n > 0 {
-                    parts.push(PartInfo {
+                    let info = PartInfo {
                         part: Part::Trailer,
-                        label,
+                        label: trailer_label(&head),
                         offset: trailer_at,
                         length: n,
                         kind: PartKind::Trailer,
                         action: Action::Removed,
-                    });
+                    };
+                    ctx.collect(&info, &head, head.len() as u64 == n);
+                    parts.push(info);
                 }
                 break;
             }
@@ -355,15 +356,16 @@ pub(crate) fn clean<R: Read, W: Write>(
             Decision::Rewrite(kind) if m == APP0 => {
                 jfif_seen = true;
                 if id.len() < JFIF_LEN {
-                    src.skip(rest, part, ctx)?;
-                    parts.push(PartInfo {
+                    let info = PartInfo {
                         part,
                         label: "JFIF (unreadable)",
                         offset: at,
                         length,
                         kind: PartKind::Unknown,
                         action: Action::Removed,
-                    });
+                    };
+                    src.skip_or_collect(rest, &id, &info, ctx)?;
+                    parts.push(info);
                     continue;
                 }
                 let mut jfif = [0u8; JFIF_LEN];
@@ -371,8 +373,6 @@ pub(crate) fn clean<R: Read, W: Write>(
                 jfif[12] = 0;
                 jfif[13] = 0;
                 write_segment_start(out, APP0, (2 + JFIF_LEN) as u16, &jfif)?;
-                let thumb = rest + (id.len() - JFIF_LEN) as u64;
-                src.skip(rest, part, ctx)?;
                 parts.push(PartInfo {
                     part,
                     label: "JFIF",
@@ -381,15 +381,18 @@ pub(crate) fn clean<R: Read, W: Write>(
                     kind,
                     action: Action::Rewritten,
                 });
-                if thumb > 0 {
-                    parts.push(PartInfo {
+                if rest > 0 {
+                    // Raw RGB thumbnail; its width and height (id[12..14]) lead the payload.
+                    let info = PartInfo {
                         part,
                         label: "JFIF thumbnail",
                         offset: at + 2 + 2 + JFIF_LEN as u64,
-                        length: thumb,
+                        length: rest,
                         kind: PartKind::Thumbnail,
                         action: Action::Removed,
-                    });
+                    };
+                    src.skip_or_collect(rest, &id[12..14], &info, ctx)?;
+                    parts.push(info);
                 }
             }
             Decision::Rewrite(kind) => {
@@ -408,41 +411,38 @@ pub(crate) fn clean<R: Read, W: Write>(
                 } else {
                     None
                 };
-                match value {
+                let action = match value {
                     Some(o) => {
                         orientation = Some(o);
                         let tiff = minimal_tiff(o);
                         write_segment_start(out, APP1, (2 + 6 + tiff.len()) as u16, b"Exif\0\0")?;
                         out.write_all(&tiff)?;
-                        parts.push(PartInfo {
-                            part,
-                            label,
-                            offset: at,
-                            length,
-                            kind,
-                            action: Action::Rewritten,
-                        });
+                        Action::Rewritten
                     }
-                    None => parts.push(PartInfo {
-                        part,
-                        label,
-                        offset: at,
-                        length,
-                        kind,
-                        action: Action::Removed,
-                    }),
-                }
+                    None => Action::Removed,
+                };
+                let info = PartInfo {
+                    part,
+                    label,
+                    offset: at,
+                    length,
+                    kind,
+                    action,
+                };
+                ctx.collect(&info, &payload, true);
+                parts.push(info);
             }
             Decision::Remove(kind) => {
-                src.skip(rest, part, ctx)?;
-                parts.push(PartInfo {
+                let info = PartInfo {
                     part,
                     label,
                     offset: at,
                     length,
                     kind,
                     action: Action::Removed,
-                });
+                };
+                src.skip_or_collect(rest, &id, &info, ctx)?;
+                parts.push(info);
             }
         }
     }

@@ -210,9 +210,9 @@ pub(crate) fn clean<R: Read, W: Write>(
                 parts.push(info(kind, Action::Kept));
             }
             Decision::Rewrite(kind) => {
-                let value = if exif_seen || h.len > ctx.limits.max_metadata_bytes {
+                let (value, data) = if exif_seen || h.len > ctx.limits.max_metadata_bytes {
                     src.skip(h.len.into(), part, ctx)?;
-                    None
+                    (None, None)
                 } else {
                     let data = src.read_vec(
                         h.len.into(),
@@ -220,22 +220,32 @@ pub(crate) fn clean<R: Read, W: Write>(
                         "max_metadata_bytes",
                         part,
                     )?;
-                    meaningful(read_orientation(strip_exif_header(&data)))
+                    (
+                        meaningful(read_orientation(strip_exif_header(&data))),
+                        Some(data),
+                    )
                 };
                 src.skip(4, part, ctx)?; // CRC of a chunk we do not copy
                 exif_seen = true;
-                match value {
+                let action = match value {
                     Some(o) => {
                         orientation = Some(o);
                         write_chunk(out, b"eXIf", &minimal_tiff(o))?;
-                        parts.push(info(kind, Action::Rewritten));
+                        Action::Rewritten
                     }
-                    None => parts.push(info(kind, Action::Removed)),
+                    None => Action::Removed,
+                };
+                let i = info(kind, action);
+                if let Some(d) = data {
+                    ctx.collect(&i, &d, true);
                 }
+                parts.push(i);
             }
             Decision::Remove(kind) => {
-                src.skip(u64::from(h.len) + 4, part, ctx)?;
-                parts.push(info(kind, Action::Removed));
+                let i = info(kind, Action::Removed);
+                src.skip_or_collect(h.len.into(), &[], &i, ctx)?;
+                src.skip(4, part, ctx)?;
+                parts.push(i);
             }
         }
         if &h.kind == b"IEND" {
@@ -243,16 +253,19 @@ pub(crate) fn clean<R: Read, W: Write>(
         }
     }
     let at = src.offset();
+    let head = src.trailer_head()?;
     let n = src.drain(ctx)?;
     if n > 0 {
-        parts.push(PartInfo {
+        let i = PartInfo {
             part: Part::Trailer,
             label: "data after IEND",
             offset: at,
             length: n,
             kind: PartKind::Trailer,
             action: Action::Removed,
-        });
+        };
+        ctx.collect(&i, &head, head.len() as u64 == n);
+        parts.push(i);
     }
     Ok(Cleaned {
         parts,
