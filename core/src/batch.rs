@@ -32,6 +32,9 @@ pub struct BatchOptions {
     pub output: BatchOutput,
     /// Parallel workers; 0 means one per available core.
     pub jobs: usize,
+    /// A gentler stop than `clean.cancel`: files already being cleaned finish, no new one starts
+    /// (what Ctrl-C does in the CLI).
+    pub stop: Option<crate::CancelToken>,
 }
 
 /// One file to clean.
@@ -244,7 +247,10 @@ pub fn clean_batch(
     }
     .clamp(1, items.len().max(1));
     let next = AtomicUsize::new(0);
-    let cancelled = || opts.clean.cancel.as_ref().is_some_and(|c| c.is_cancelled());
+    let cancelled = || {
+        opts.clean.cancel.as_ref().is_some_and(|c| c.is_cancelled())
+            || opts.stop.as_ref().is_some_and(|c| c.is_cancelled())
+    };
     let mut results: Vec<Option<ItemResult>> = (0..items.len()).map(|_| None).collect();
     let mut summary = BatchSummary::default();
     let (tx, rx) = mpsc::channel::<(ItemResult, u64)>();

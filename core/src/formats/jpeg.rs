@@ -150,6 +150,32 @@ fn copy_scan<R: Read, W: Write>(
     }
 }
 
+/// A frame header must describe a picture: 1–4 components, a non-zero width, and a length that
+/// matches the component count. (A zero height is legal: DNL gives it later.)
+fn check_frame_header(len: u16, head: &[u8]) -> std::result::Result<(), &'static str> {
+    let [_precision, _h0, _h1, w0, w1, components, ..] = head else {
+        return Err("frame header too short");
+    };
+    if !(1..=4).contains(components) || u16::from_be_bytes([*w0, *w1]) == 0 {
+        return Err("frame header describes no picture");
+    }
+    if usize::from(len) != 8 + 3 * usize::from(*components) {
+        return Err("frame header length does not match its components");
+    }
+    Ok(())
+}
+
+/// A scan header names 1–4 components and its length matches.
+fn check_scan_header(len: u16, head: &[u8]) -> std::result::Result<(), &'static str> {
+    let Some(&components) = head.first() else {
+        return Err("scan header too short");
+    };
+    if !(1..=4).contains(&components) || usize::from(len) != 6 + 2 * usize::from(components) {
+        return Err("scan header length does not match its components");
+    }
+    Ok(())
+}
+
 /// Tracks the ICC_PROFILE chunks: every sequence number from 1 to the declared count, once.
 struct IccChunks {
     count: Option<u8>,
@@ -317,7 +343,11 @@ pub(crate) fn clean<R: Read, W: Write>(
         match decision {
             Decision::Keep(kind) => {
                 if is_sof(m) {
+                    check_frame_header(len, &id).map_err(|r| fail(src, m, at, r))?;
                     sof_seen = true;
+                }
+                if m == SOS {
+                    check_scan_header(len, &id).map_err(|r| fail(src, m, at, r))?;
                 }
                 if m == SOS && !sof_seen {
                     return Err(fail(src, m, at, "scan before frame header"));

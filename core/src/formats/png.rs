@@ -98,16 +98,30 @@ fn copy_chunk_data<R: Read, W: Write>(
     ctx: &Ctx<'_>,
 ) -> Result<u32> {
     let part = Part::FourCc(h.kind);
+    if &h.kind == b"IHDR" && h.len != 13 {
+        return Err(Error::malformed(
+            Format::Png,
+            part,
+            h.at,
+            "IHDR is not 13 bytes",
+        ));
+    }
     let mut crc = Crc32::new();
     crc.update(&h.kind);
     digest.boundary(u32::from_be_bytes(h.kind));
     digest.update(&h.len.to_be_bytes());
+    // IHDR is tiny and checked below; nothing else is kept in memory.
+    let mut ihdr = Vec::new();
+    let is_ihdr = &h.kind == b"IHDR";
     src.copy_observed(
         h.len.into(),
         out,
         &mut |c| {
             crc.update(c);
             digest.update(c);
+            if is_ihdr {
+                ihdr.extend_from_slice(c);
+            }
         },
         part,
         ctx,
@@ -121,7 +135,36 @@ fn copy_chunk_data<R: Read, W: Write>(
             "chunk CRC does not match",
         ));
     }
+    if is_ihdr {
+        check_ihdr(&ihdr).map_err(|r| Error::malformed(Format::Png, part, h.at, r))?;
+    }
     Ok(stored)
+}
+
+/// The image header must describe a picture a decoder can draw: non-zero size within PNG's
+/// bounds, and a bit depth allowed for the colour type.
+fn check_ihdr(d: &[u8]) -> std::result::Result<(), &'static str> {
+    let [w0, w1, w2, w3, h0, h1, h2, h3, depth, colour, compression, filter, interlace] = d else {
+        return Err("IHDR is not 13 bytes");
+    };
+    let w = u32::from_be_bytes([*w0, *w1, *w2, *w3]);
+    let h = u32::from_be_bytes([*h0, *h1, *h2, *h3]);
+    if w == 0 || h == 0 || w > MAX_CHUNK || h > MAX_CHUNK {
+        return Err("image width or height out of range");
+    }
+    let depth_ok = match colour {
+        0 => matches!(depth, 1 | 2 | 4 | 8 | 16),
+        3 => matches!(depth, 1 | 2 | 4 | 8),
+        2 | 4 | 6 => matches!(depth, 8 | 16),
+        _ => return Err("unknown colour type"),
+    };
+    if !depth_ok {
+        return Err("bit depth not allowed for the colour type");
+    }
+    if *compression != 0 || *filter != 0 || *interlace > 1 {
+        return Err("unknown compression, filter or interlace method");
+    }
+    Ok(())
 }
 
 fn write_chunk<W: Write>(out: &mut Sink<W>, kind: &[u8; 4], data: &[u8]) -> Result<()> {
@@ -176,6 +219,7 @@ pub(crate) fn clean<R: Read, W: Write>(
     let mut orientation = None;
     let mut exif_seen = false;
     let mut first = true;
+    let mut saw_idat = false;
     loop {
         let h = read_chunk_head(src)?;
         let part = Part::FourCc(h.kind);
@@ -248,7 +292,18 @@ pub(crate) fn clean<R: Read, W: Write>(
                 parts.push(i);
             }
         }
+        if &h.kind == b"IDAT" {
+            saw_idat = true;
+        }
         if &h.kind == b"IEND" {
+            if !saw_idat {
+                return Err(Error::malformed(
+                    Format::Png,
+                    part,
+                    h.at,
+                    "no image data before IEND",
+                ));
+            }
             break;
         }
     }
@@ -288,6 +343,7 @@ pub(crate) fn verify<R: Read>(src: &mut Source<R>, ctx: &mut Ctx<'_>) -> Result<
     let mut digest = ImageDigest::default();
     let mut orientation = None;
     let mut first = true;
+    let mut saw_idat = false;
     loop {
         let h = read_chunk_head(src)?;
         let part = Part::FourCc(h.kind);
@@ -313,7 +369,18 @@ pub(crate) fn verify<R: Read>(src: &mut Source<R>, ctx: &mut Ctx<'_>) -> Result<
             }
             Decision::Remove(_) => return Err(bad("chunk outside the allowlist")),
         }
+        if &h.kind == b"IDAT" {
+            saw_idat = true;
+        }
         if &h.kind == b"IEND" {
+            if !saw_idat {
+                return Err(Error::malformed(
+                    Format::Png,
+                    part,
+                    h.at,
+                    "no image data before IEND",
+                ));
+            }
             break;
         }
     }
