@@ -269,12 +269,10 @@ pub fn clean_batch(
                     std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
                         clean_one(item, opts)
                     }))
-                    .unwrap_or_else(|_| {
-                        (
-                            ItemOutcome::Refused(Error::Internal("panic while cleaning")),
-                            0,
-                        )
-                    });
+                    .unwrap_or((
+                        ItemOutcome::Refused(Error::Internal("panic while cleaning")),
+                        0,
+                    ));
                 if tx
                     .send((
                         ItemResult {
@@ -291,10 +289,8 @@ pub fn clean_batch(
             });
         }
         drop(tx);
-        let mut done = 0;
         let mut bytes_done = 0u64;
-        for (result, size) in rx {
-            done += 1;
+        for (done, (result, size)) in (1..).zip(rx) {
             bytes_done += size;
             on_progress(&BatchProgress {
                 done,
