@@ -14,6 +14,7 @@ pub mod error;
 mod format;
 mod formats;
 mod io;
+pub mod journal;
 mod limits;
 pub mod parts;
 pub mod policy;
