@@ -360,10 +360,8 @@ fn set_file_time(path: &Path, unix_seconds: i64) {
         return;
     };
     let time = std::time::UNIX_EPOCH + std::time::Duration::from_secs(secs);
-    let r = std::fs::File::options()
-        .write(true)
-        .open(path)
-        .and_then(|f| f.set_modified(time));
+    // Read-only is enough for the owner, and a read-only photo (kept so in place) stays so.
+    let r = std::fs::File::open(path).and_then(|f| f.set_modified(time));
     if let Err(e) = r {
         log::warn!("could not set a cleaned file's time: {e}");
     }

@@ -8,6 +8,7 @@
 #![forbid(unsafe_code)]
 
 pub mod atomic;
+pub mod audit;
 pub mod batch;
 mod clean;
 pub mod error;
