@@ -391,7 +391,7 @@ pub fn cluster_places(points: &[(GeoPoint, Option<TakenAt>)]) -> Vec<Place> {
         }
     }
     places.retain(|p| p.photos >= MIN_PHOTOS_PER_PLACE);
-    places.sort_by(|a, b| b.photos.cmp(&a.photos));
+    places.sort_by_key(|p| std::cmp::Reverse(p.photos));
     // The place with most photos, if it holds a good share of them, is most likely home; a place
     // where most photos are from school-day mornings is most likely a school or nursery.
     let located: usize = points.len();

@@ -606,7 +606,7 @@ pub fn clean_batch(
         }
         summary.items.push(r);
     }
-    found.sort_by(|a, b| b.1.cmp(&a.1));
+    found.sort_by_key(|f| std::cmp::Reverse(f.1));
     summary.found = found;
     if let (Some(j), Some(path)) = (journal, opts.journal.as_deref()) {
         if summary.complete() {

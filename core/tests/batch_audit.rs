@@ -34,7 +34,7 @@ fn audit_reports_places_devices_and_hidden_videos_without_writing() {
         .map(|e| std::fs::read(e.path()).expect("read"))
         .collect();
 
-    let (items, _) = collect_items(&[d.clone()], true);
+    let (items, _) = collect_items(std::slice::from_ref(&d), true);
     let r = audit_items(&items, &Limits::default());
     assert_eq!(r.files, 9);
     assert_eq!(r.unreadable, 1);

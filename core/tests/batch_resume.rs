@@ -60,7 +60,7 @@ fn cancelled_batch_resumes_from_its_journal_without_redoing_work() {
     let src = folder_of_copies(&corpus, "resume-src", 12);
     let state = tempdir("resume-state");
     let journal = state.join("batch.journal");
-    let (items, _) = collect_items(&[src.clone()], false);
+    let (items, _) = collect_items(std::slice::from_ref(&src), false);
     let cancel = CancelToken::new();
     let mut opts = BatchOptions {
         clean: CleanOptions {
@@ -145,7 +145,7 @@ fn random_names_leak_nothing_and_are_stable_when_resumed() {
     let out = tempdir("random-out");
     let journal = tempdir("random-state").join("j.journal");
     let c = collect_items_with(
-        &[root.clone()],
+        std::slice::from_ref(&root),
         &CollectOptions {
             recursive: true,
             follow_symlinks: false,
@@ -201,7 +201,7 @@ fn keep_capture_date_keeps_only_date_time_original_and_sets_the_file_time() {
     let src = tempdir("date-src");
     std::fs::copy(corpus.join("jpeg/exiftool/GPS.jpg"), src.join("a.jpg")).expect("cp");
     std::fs::copy(corpus.join("webp/mei/HTC_Desire.webp"), src.join("b.webp")).expect("cp");
-    let (items, _) = collect_items(&[src.clone()], false);
+    let (items, _) = collect_items(std::slice::from_ref(&src), false);
     for keep in [false, true] {
         let out = tempdir(&format!("date-out-{keep}"));
         let opts = BatchOptions {
@@ -310,7 +310,7 @@ fn full_disk_stops_with_a_clear_error_and_originals_intact() {
     for i in 0..8 {
         std::fs::write(src.join(format!("p{i}.jpg")), &big).expect("write");
     }
-    let (items, _) = collect_items(&[src.clone()], false);
+    let (items, _) = collect_items(std::slice::from_ref(&src), false);
 
     // To a nearly full output disk: 2 files fit, the third fails.
     let Some(disk) = small_disk("full-out", 2 * 340 + 100) else {
@@ -407,7 +407,7 @@ fn links_are_listed_not_followed_unless_asked() {
     std::os::unix::fs::symlink(&outside, d.join("linkdir")).expect("ln");
     std::os::unix::fs::symlink(&d, d.join("loop")).expect("ln");
     let not_followed = collect_items_with(
-        &[d.clone()],
+        std::slice::from_ref(&d),
         &CollectOptions {
             recursive: true,
             follow_symlinks: false,
@@ -416,7 +416,7 @@ fn links_are_listed_not_followed_unless_asked() {
     assert_eq!(not_followed.items.len(), 1);
     assert_eq!(not_followed.links_not_followed.len(), 3);
     let followed = collect_items_with(
-        &[d.clone()],
+        std::slice::from_ref(&d),
         &CollectOptions {
             recursive: true,
             follow_symlinks: true,

@@ -241,7 +241,7 @@ impl KeptExif {
     /// A fresh big-endian TIFF: IFD0 with Orientation and, with a date, a pointer to an Exif
     /// sub-IFD holding DateTimeOriginal alone. With only an orientation this is exactly
     /// [`minimal_tiff`], so files cleaned before dates existed still verify byte for byte.
-    pub(crate) fn to_tiff(&self) -> Vec<u8> {
+    pub(crate) fn to_tiff(self) -> Vec<u8> {
         let Some(date) = self.capture_date else {
             return self
                 .orientation
