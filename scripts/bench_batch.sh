@@ -13,7 +13,7 @@ if [ ! -f "$corpus/corpus.json" ]; then
   python3 ../shared/tools/make_bench_corpus.py "$corpus"
 fi
 target="${CARGO_TARGET_DIR:-target}"
-cargo build --release -q -p sharesafe-cli -p sharesafe-core --example write_baseline
+[ -n "${BENCH_NO_BUILD:-}" ] || cargo build --release -q -p sharesafe-cli -p sharesafe-core --example write_baseline
 python3 - "$corpus" "$target/release/sharesafe" "$target/release/examples/write_baseline" \
   "../shared/corpus/jpeg/mei/Apple_iPhone_4.jpg" <<'PY'
 import os, shutil, subprocess, sys, tempfile, time

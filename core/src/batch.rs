@@ -589,7 +589,12 @@ pub fn clean_batch(
                 summary.cleaned += 1;
                 summary.bytes_in += report.input_bytes;
                 summary.bytes_out += report.output_bytes;
-                for kind in report.removed_kinds() {
+                let mut kinds = report.removed_kinds();
+                if report.capture_date.is_some() && !kinds.contains(&PartKind::Exif) {
+                    // Rewritten to the date alone: the camera, place and the rest were removed.
+                    kinds.push(PartKind::Exif);
+                }
+                for kind in kinds {
                     match found.iter_mut().find(|(k, _)| *k == kind) {
                         Some((_, n)) => *n += 1,
                         None => found.push((kind, 1)),

@@ -17,10 +17,15 @@ use crate::CleanArgs;
 /// Words for what a clean removed, for one line of output.
 pub fn removed_summary(report: &CleanReport) -> String {
     let kinds = report.removed_kinds();
-    if kinds.is_empty() {
+    let date_kept = report.capture_date.is_some();
+    if kinds.is_empty() && !date_kept {
         return "nothing to remove".to_string();
     }
-    let words: Vec<&str> = kinds.iter().map(|k| k.describe()).collect();
+    let mut words: Vec<&str> = kinds.iter().map(|k| k.describe()).collect();
+    if date_kept {
+        // The EXIF block was rewritten, not removed: everything in it went but the date.
+        words.push("camera and location data (EXIF), keeping only the capture date");
+    }
     format!("removed {}", words.join("; "))
 }
 
@@ -122,9 +127,7 @@ pub fn run(args: CleanArgs) -> u8 {
             ItemOutcome::Refused(e) => format!("REFUSED  {input}: {e}"),
             ItemOutcome::Skipped(why) => format!("skipped  {input}: {why}"),
         };
-        if matches!(p.item.outcome, ItemOutcome::Skipped(batch::ALREADY_CLEANED))
-            && p.done < p.total
-        {
+        if matches!(p.item.outcome, ItemOutcome::Skipped(batch::ALREADY_CLEANED)) {
             return; // a resumed batch: one summary line says how many, not one line each
         }
         bar.suspend(|| println!("{line}"));
