@@ -58,12 +58,10 @@ fn text_tags(p: &[u8]) -> Result<Vec<TextTag>, IccError> {
 /// The byte ranges holding text inside one text-typed tag (`tag` = the tag's whole data).
 /// Lengths and structure stay; only characters are blanked. Anything that does not parse as
 /// its type is blanked whole after the 8-byte type header.
+// A list of one byte range is meant here (the ranges to blank), not a range of numbers.
+#[allow(clippy::single_range_in_vec_init)]
 fn text_ranges(tag: &[u8], ty: &[u8; 4]) -> Vec<std::ops::Range<usize>> {
-    let whole = || {
-        let mut r = Vec::with_capacity(1);
-        r.push(8.min(tag.len())..tag.len());
-        r
-    };
+    let whole = || vec![8.min(tag.len())..tag.len()];
     match ty {
         b"text" => whole(),
         b"dict" => whole(), // count 0 afterwards: an empty dictionary
@@ -75,8 +73,7 @@ fn text_ranges(tag: &[u8], ty: &[u8; 4]) -> Vec<std::ops::Range<usize>> {
             let Some(ascii_end) = 12usize.checked_add(n).filter(|&e| e <= tag.len()) else {
                 return whole();
             };
-            let mut r = Vec::with_capacity(3);
-            r.push(12..ascii_end);
+            let mut r = vec![12..ascii_end];
             if let Some(u) = be32(tag, ascii_end + 4) {
                 let start = ascii_end + 8;
                 if let Some(uend) = u
