@@ -1040,6 +1040,45 @@ fn read_box_bytes<R: Read + Seek>(
     Ok(v)
 }
 
+/// Brands that promise an image-sequence track (`moov`); decoders refuse a file that claims one
+/// and has none.
+const SEQUENCE_BRANDS: [&[u8; 4]; 5] = [b"msf1", b"hevc", b"hevx", b"avis", b"heis"];
+
+/// The `ftyp` without image-sequence brands, for when the sequence track is removed. The major
+/// brand becomes the first remaining still-image brand.
+fn drop_sequence_brands(ftyp: &[u8], head: &BoxHead, format: Format) -> Result<Vec<u8>> {
+    let fail = || {
+        Error::malformed(
+            format,
+            Part::FourCc(*b"ftyp"),
+            head.at,
+            "file type box malformed",
+        )
+    };
+    let hl = head.header_len as usize;
+    let body = ftyp.get(hl..).ok_or_else(fail)?;
+    if body.len() < 8 || (body.len() - 8) % 4 != 0 {
+        return Err(fail());
+    }
+    let is_seq = |b: &[u8]| SEQUENCE_BRANDS.iter().any(|s| s[..] == *b);
+    let compat: Vec<&[u8]> = body[8..].chunks(4).filter(|b| !is_seq(b)).collect();
+    let major: &[u8] = if is_seq(&body[..4]) {
+        compat.first().copied().ok_or_else(fail)?
+    } else {
+        &body[..4]
+    };
+    let mut v = Vec::with_capacity(ftyp.len());
+    put_box(&mut v, b"ftyp", |v| {
+        v.extend_from_slice(major);
+        v.extend_from_slice(&body[4..8]);
+        for b in &compat {
+            v.extend_from_slice(b);
+        }
+        Ok(())
+    })?;
+    Ok(v)
+}
+
 fn top_label(t: &[u8; 4]) -> &'static str {
     match t {
         b"ftyp" => "file type",
@@ -1157,7 +1196,7 @@ pub(crate) fn clean<R: Read + Seek, W: Write + Seek>(
             ))
         }
     };
-    let ftyp = read_box_bytes(
+    let mut ftyp = read_box_bytes(
         input,
         start,
         &tops[0],
@@ -1165,6 +1204,9 @@ pub(crate) fn clean<R: Read + Seek, W: Write + Seek>(
         "max_metadata_bytes",
         format,
     )?;
+    if tops.iter().any(|h| &h.typ == b"moov") {
+        ftyp = drop_sequence_brands(&ftyp, &tops[0], format)?;
+    }
     let meta_bytes = read_box_bytes(
         input,
         start,
