@@ -120,9 +120,8 @@ pub(crate) fn write_head<W: Write>(
         out.write_all(typ)?;
         out.write_all(&size.to_be_bytes())
     } else {
-        let s = u32::try_from(size).map_err(|_| Error::VerificationFailed {
-            format: Format::Mp4,
-            reason: "box too large for a 32-bit size",
+        let s = u32::try_from(size).map_err(|_| Error::Unsupported {
+            detected: Some("box too large for its 32-bit size field"),
         })?;
         out.write_all(&s.to_be_bytes())?;
         out.write_all(typ)

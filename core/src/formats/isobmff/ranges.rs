@@ -52,7 +52,7 @@ impl Router {
         let end = at + chunk.len() as u64;
         while self.lo < self.extents.len() {
             let e = &self.extents[self.lo];
-            if e.start + e.len <= at {
+            if e.start.saturating_add(e.len) <= at {
                 self.lo += 1;
             } else {
                 break;
@@ -63,7 +63,7 @@ impl Router {
                 break;
             }
             let s = e.start.max(at);
-            let t = (e.start + e.len).min(end);
+            let t = e.start.saturating_add(e.len).min(end);
             if s < t {
                 let piece = &chunk[(s - at) as usize..(t - at) as usize];
                 self.digests[e.slot].update(piece);
