@@ -224,3 +224,9 @@ pub fn heif_property(typ: &[u8; 4]) -> Decision {
 pub fn heif_reference(typ: &[u8; 4]) -> bool {
     matches!(typ, b"dimg" | b"auxl" | b"prem" | b"base")
 }
+
+/// MP4/MOV: track handlers whose whole track is removed (box and samples): timed metadata —
+/// Apple `mebx` (detected faces, scene data), GoPro `gpmd` and Google `camm` telemetry with GPS.
+pub fn movie_timed_metadata(handler: &[u8; 4]) -> bool {
+    matches!(handler, b"meta" | b"mdta" | b"camm")
+}

@@ -158,6 +158,12 @@ fn metadata_the_issue_names_is_reported_removed() {
     // Video: Keys metadata, udta, header dates.
     let mov = report("video/mei/with-gps.mov");
     assert!(mov.removed().any(|x| x.part.to_string() == "meta"));
+    // Its two timed-metadata tracks (detected faces) go, box and samples.
+    let timed: Vec<_> = mov
+        .removed()
+        .filter(|x| x.label.starts_with("timed-metadata"))
+        .collect();
+    assert_eq!(timed.len(), 4, "{timed:?}");
     assert!(mov
         .parts
         .iter()
@@ -252,7 +258,7 @@ fn exiftool_finds_nothing_identifying_after_a_clean() {
     let mut failures = Vec::new();
     for (orig, cleaned, _) in &copies {
         let out = Command::new("exiftool")
-            .args(["-j", "-a", "-G1", "-n"])
+            .args(["-j", "-a", "-G1", "-n", "-ee"])
             .arg(cleaned)
             .output()
             .expect("run exiftool");

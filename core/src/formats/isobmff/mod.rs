@@ -273,8 +273,9 @@ pub(crate) fn clean<R: Read + Seek, W: Write + Seek>(
     let cleaned = match ctx.format {
         Format::Heif | Format::Avif => heif::clean(input, start, len, out, ctx)?,
         _ => {
+            let plan = movie::plan(input, start, len, ctx)?;
             let mut src = Source::new(&mut *input, ctx.format, ctx.limits);
-            movie::clean(&mut src, len, out, ctx)?
+            movie::clean(&mut src, len, &plan, out, ctx)?
         }
     };
     Ok((cleaned, len))
