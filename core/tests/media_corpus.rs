@@ -528,3 +528,71 @@ fn crafted_damage_is_refused_with_typed_errors() {
     big_child[moov + 8..moov + 12].copy_from_slice(&0x0010_0000u32.to_be_bytes()); // mvhd size
     malformed(&big_child, "child past its parent");
 }
+
+#[test]
+fn mutated_media_never_panics_and_fails_typed() {
+    let Some(corpus) = common::corpus_dir() else {
+        return;
+    };
+    let files = [
+        "heic/kamadak/exif.heic",
+        "heic/exiftool/QuickTime.heic",
+        "heic/androidx/avif_with_exif.avif",
+        "heic/nokia/alpha.heic",
+        "video/mp4san/ffmpeg-smptebars-30f.mp4",
+        "video/exiftool/QuickTime.mov",
+        "gif/exiftool/GIF.gif",
+        "gif/image-rs/interlaced.gif",
+    ];
+    let mut state = 0x9E37_79B9_7F4A_7C15u64;
+    let mut next = move || {
+        state ^= state << 13;
+        state ^= state >> 7;
+        state ^= state << 17;
+        state
+    };
+    let (mut accepted, mut refused) = (0, 0);
+    for f in files {
+        let orig = std::fs::read(corpus.join(f)).expect("read corpus file");
+        // Mutate only the first 4 KiB (headers, box tables): that is where parsers go wrong.
+        let span = orig.len().min(4096);
+        for round in 0..300 {
+            let mut d = orig.clone();
+            match round % 4 {
+                0 => {
+                    let i = (next() as usize) % span;
+                    d[i] ^= 1 << (next() % 8);
+                }
+                1 => {
+                    let i = (next() as usize) % span.saturating_sub(4).max(1);
+                    let v = [0u32, 1, 7, 8, 0xFFFF_FFFF, 0x8000_0000][(next() % 6) as usize];
+                    d[i..i + 4].copy_from_slice(&v.to_be_bytes());
+                }
+                2 => d.truncate((next() as usize) % orig.len()),
+                _ => {
+                    for _ in 0..8 {
+                        let i = (next() as usize) % span;
+                        d[i] = next() as u8;
+                    }
+                }
+            }
+            match clean_bytes(&d, &CleanOptions::default()) {
+                Ok(c) => {
+                    accepted += 1;
+                    // Whatever was accepted was verified; cleaning it again is stable.
+                    let again = clean_bytes(&c.bytes, &CleanOptions::default())
+                        .unwrap_or_else(|e| panic!("{f} round {round}: re-clean failed: {e}"));
+                    assert_eq!(again.bytes, c.bytes, "{f} round {round}");
+                }
+                Err(e) => {
+                    assert!(e.is_input_fault(), "{f} round {round}: {e}");
+                    refused += 1;
+                }
+            }
+        }
+    }
+    assert!(
+        accepted > 0 && refused > 0,
+        "accepted {accepted}, refused {refused}"
+    );
+}

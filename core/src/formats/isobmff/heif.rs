@@ -1752,3 +1752,39 @@ pub(crate) fn verify<R: Read>(src: &mut Source<R>, ctx: &mut Ctx<'_>) -> Result<
         orientation: None,
     })
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn sequence_brands_leave_ftyp_with_a_still_major_brand() {
+        let ftyp = b"\0\0\0\x1cftypmsf1\0\0\0\0msf1heicmif1";
+        let head = BoxHead {
+            at: 0,
+            typ: *b"ftyp",
+            header_len: 8,
+            size: ftyp.len() as u64,
+        };
+        let out = drop_sequence_brands(ftyp, &head, Format::Heif).expect("valid ftyp");
+        assert_eq!(out, b"\0\0\0\x18ftypheic\0\0\0\0heicmif1");
+        // only sequence brands: nothing to fall back on
+        let only = b"\0\0\0\x14ftypmsf1\0\0\0\0msf1";
+        let head = BoxHead {
+            size: only.len() as u64,
+            ..head
+        };
+        assert!(drop_sequence_brands(only, &head, Format::Heif).is_err());
+    }
+
+    #[test]
+    fn offsets_are_written_in_their_field_width() {
+        let mut v = Vec::new();
+        put_uint(&mut v, 0x1234, 4).expect("fits");
+        put_uint(&mut v, 7, 8).expect("fits");
+        assert_eq!(v, [0, 0, 0x12, 0x34, 0, 0, 0, 0, 0, 0, 0, 7]);
+        assert!(put_uint(&mut v, 1 << 32, 4).is_err());
+        assert!(put_uint(&mut v, 1, 0).is_err());
+        assert!(put_uint(&mut v, 0, 0).is_ok());
+    }
+}

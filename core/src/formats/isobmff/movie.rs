@@ -706,3 +706,43 @@ pub(crate) fn verify<R: Read>(src: &mut Source<R>, ctx: &mut Ctx<'_>) -> Result<
         orientation: None,
     })
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn chunk_ranges_follow_stsc_runs() {
+        // chunks 1-2 hold 2 samples each, chunk 3 onwards 1 sample
+        let mut stsc = vec![0u8; 4];
+        stsc.extend_from_slice(&2u32.to_be_bytes());
+        for (first, per) in [(1u32, 2u32), (3, 1)] {
+            stsc.extend_from_slice(&first.to_be_bytes());
+            stsc.extend_from_slice(&per.to_be_bytes());
+            stsc.extend_from_slice(&1u32.to_be_bytes());
+        }
+        let sizes = SampleSizes {
+            constant: 0,
+            table: vec![10, 20, 30, 40, 50, 60],
+            count: 6,
+        };
+        let r = chunk_ranges(&stsc, &sizes, &[100, 200, 300, 400], crate::Format::Mov)
+            .expect("valid tables");
+        assert_eq!(r, [(100, 130), (200, 270), (300, 350), (400, 460)]);
+        // A table claiming more samples than exist stops at the last sample.
+        let short = SampleSizes {
+            constant: 5,
+            table: Vec::new(),
+            count: 3,
+        };
+        let r = chunk_ranges(&stsc, &short, &[0, 50, 90], crate::Format::Mov).expect("valid");
+        assert_eq!(r, [(0, 10), (50, 55)]);
+    }
+
+    #[test]
+    fn zeroing_touches_only_the_ranges() {
+        let mut c = [1u8; 10];
+        zero_ranges(&[(2, 4), (8, 20)], 1, &mut c);
+        assert_eq!(c, [1, 0, 0, 1, 1, 1, 1, 0, 0, 0]);
+    }
+}
