@@ -19,7 +19,8 @@ if [ "${#need_apt[@]}" -gt 0 ]; then
 fi
 
 PY="${PYTHON:-python3}"
-if ! "$PY" -c 'import pillow_heif, PIL' >/dev/null 2>&1; then
+# Pillow >= 11.2 decodes AVIF itself (the pillow-heif wheel decodes HEVC only).
+if ! "$PY" -c 'import pillow_heif, PIL, sys; sys.exit(not (pillow_heif.__version__ == "1.8.1" and PIL.__version__ == "12.3.0"))' >/dev/null 2>&1; then
   "$PY" -m pip install --quiet --disable-pip-version-check \
     'pillow==12.3.0' 'pillow-heif==1.8.1'
 fi

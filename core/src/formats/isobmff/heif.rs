@@ -909,8 +909,8 @@ fn rebuild_meta(m: &Meta<'_>, sel: &Selection, props: &PropPlan) -> Result<Rebui
                     idat_pos = Some(v.len());
                     v.extend_from_slice(data); // uncovered bytes zeroed by the caller
                 }
-                t => {
-                    if matches!(policy::heif_meta_child(t), Decision::Keep(_)) {
+                _ => {
+                    if keep_meta_child(c) {
                         v.extend_from_slice(c.bytes);
                     }
                 }
@@ -924,6 +924,38 @@ fn rebuild_meta(m: &Meta<'_>, sel: &Selection, props: &PropPlan) -> Result<Rebui
         locations,
         idat_pos,
     })
+}
+
+/// Whether a verbatim `meta` child is kept: by the policy, and for `dinf` only when every data
+/// reference is "this file" (flag 1, no URL or URN text).
+fn keep_meta_child(c: &Child<'_>) -> bool {
+    matches!(policy::heif_meta_child(&c.head.typ), Decision::Keep(_))
+        && (&c.head.typ != b"dinf" || dinf_self_contained(c))
+}
+
+fn dinf_self_contained(c: &Child<'_>) -> bool {
+    let hl = usize::try_from(c.head.header_len).unwrap_or(8);
+    let Some(body) = c.bytes.get(hl..) else {
+        return false;
+    };
+    let mut b = Bytes::new(body, c.head.at, Format::Heif, c.head.part());
+    let mut check = || -> Result<bool> {
+        let (dref, mut d) = b.next_box()?;
+        if &dref.typ != b"dref" || !b.is_empty() {
+            return Ok(false);
+        }
+        full_box(&mut d)?;
+        let n = d.u32()?;
+        for _ in 0..n {
+            let (e, mut p) = d.next_box()?;
+            let (_, flags) = full_box(&mut p)?;
+            if !matches!(&e.typ, b"url " | b"urn ") || flags & 1 == 0 || !p.is_empty() {
+                return Ok(false);
+            }
+        }
+        Ok(d.is_empty())
+    };
+    check().unwrap_or(false)
 }
 
 fn rebuilt_has(fields: &[OffsetField], item: usize, extent: Option<usize>) -> bool {
@@ -1351,9 +1383,8 @@ pub(crate) fn clean<R: Read + Seek, W: Write + Seek>(
         if new_start[k].is_none() {
             continue;
         }
-        let mut hdr = vec![0u8; h.header_len as usize];
-        read_at(input, start + h.at, &mut hdr, format, h.part())?;
-        out.write_all(&hdr)?;
+        // Written with its explicit size: a size-0 ("to the end") mdat may not be last any more.
+        super::write_head(out, b"mdat", h.size, h.header_len)?;
         let mut p = h.at + h.header_len;
         input
             .seek(SeekFrom::Start(start + p))
@@ -1431,6 +1462,7 @@ pub(crate) fn clean<R: Read + Seek, W: Write + Seek>(
         }
         for c in &m.children {
             let (kind, action) = match policy::heif_meta_child(&c.head.typ) {
+                Decision::Keep(_) if !keep_meta_child(c) => (PartKind::Unknown, Action::Removed),
                 Decision::Keep(k) => (k, Action::Kept),
                 Decision::Rewrite(k) => (k, Action::Rewritten),
                 Decision::Remove(k) => (k, Action::Removed),
@@ -1592,13 +1624,19 @@ pub(crate) fn verify<R: Read>(src: &mut Source<R>, ctx: &mut Ctx<'_>) -> Result<
         ctx,
     )?;
     for c in &m.children {
-        if matches!(policy::heif_meta_child(&c.head.typ), Decision::Remove(_)) {
+        let verbatim = matches!(policy::heif_meta_child(&c.head.typ), Decision::Keep(_));
+        if matches!(policy::heif_meta_child(&c.head.typ), Decision::Remove(_))
+            || (verbatim && !keep_meta_child(c))
+        {
             return Err(bad("meta box outside the allowlist"));
         }
     }
     let kept: HashSet<u32> = m.items.iter().map(|i| i.id).collect();
-    let roles: HashMap<u32, Role> = HashMap::new();
-    let sel = Selection { kept, roles };
+    // Every item of the output counts as kept: the checks below say whether it may be there.
+    let sel = Selection {
+        kept,
+        roles: HashMap::new(),
+    };
     for it in &m.items {
         if !matches!(
             policy::heif_item(&it.item_type, &it.content_type),
@@ -1697,7 +1735,6 @@ pub(crate) fn verify<R: Read>(src: &mut Source<R>, ctx: &mut Ctx<'_>) -> Result<
     }
     let file_d = router.finish();
     let idat_d = idat_router.finish();
-    let mut fed_ok = true;
     let extent_digests: Vec<Vec<(u64, u64)>> = locations
         .iter()
         .enumerate()
@@ -1739,16 +1776,12 @@ pub(crate) fn verify<R: Read>(src: &mut Source<R>, ctx: &mut Ctx<'_>) -> Result<
         }
         idat_router.complete(&l)
     };
-    fed_ok &= file_complete && idat_complete;
-    if !fed_ok {
+    if !(file_complete && idat_complete) {
         return Err(bad("item data outside the file"));
     }
-    let sel_all = Selection {
-        kept: sel.kept,
-        roles: HashMap::new(),
-    };
+
     Ok(Verified {
-        digest: meta_digest(&ftyp, &m, &sel_all, &locations, &extent_digests),
+        digest: meta_digest(&ftyp, &m, &sel, &locations, &extent_digests),
         orientation: None,
     })
 }
