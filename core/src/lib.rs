@@ -8,6 +8,7 @@
 #![forbid(unsafe_code)]
 
 pub mod atomic;
+pub mod caption;
 mod clean;
 pub mod error;
 mod format;
@@ -16,6 +17,7 @@ mod io;
 mod limits;
 pub mod parts;
 pub mod policy;
+pub mod tips;
 
 pub use clean::{
     clean, clean_bytes, clean_file, clean_file_in_place, inspect_structure, CleanOptions,
@@ -26,3 +28,5 @@ pub use format::{sniff, Format, SNIFF_LEN};
 pub use io::CancelToken;
 pub use limits::Limits;
 pub use parts::{Action, PartInfo, PartKind};
+pub use caption::{analyze_caption, CaptionReport, Finding, FindingKind, Severity};
+pub use tips::{tips_for, PhotoSignal, Tip, TipId};
