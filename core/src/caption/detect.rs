@@ -147,9 +147,9 @@ impl<'a> Ctx<'a> {
 const LOCATIVES: &[(&str, u8)] = &[
     ("in", EN | DE | NL), ("at", EN), ("near", EN), ("from", EN), ("to", EN), ("around", EN),
     ("visiting", EN), ("outside", EN), ("nr", EN), ("towards", EN), ("via", EN), ("into", EN),
-    ("à", FR), ("au", FR), ("aux", FR), ("de", FR | STRICT), ("d", FR), ("près", FR), ("vers", FR),
+    ("à", ANY), ("au", FR), ("aux", FR), ("de", FR | STRICT), ("d", FR), ("près", FR), ("vers", FR),
     ("dans", FR), ("depuis", FR), ("sur", FR | STRICT), ("im", DE), ("bei", DE), ("nach", DE),
-    ("aus", DE), ("von", DE), ("um", DE), ("nahe", DE), ("ab", DE), ("bij", NL), ("naar", NL),
+    ("aus", DE), ("von", DE), ("um", DE), ("nahe", DE), ("ab", DE), ("auf", DE), ("van", NL), ("bij", NL), ("naar", NL),
     ("uit", NL), ("te", NL), ("nabij", NL), ("rond", NL), ("vanuit", NL), ("richting", NL),
 ];
 
@@ -178,6 +178,7 @@ const MONTHS: &[&str] = &[
 
 fn is_weekday(w: &str) -> bool {
     WEEKDAYS.contains(&w)
+        || w.strip_suffix('s').is_some_and(|x| WEEKDAYS.contains(&x))
         || WEEKDAYS.iter().any(|d| w.len() > d.len() && w.starts_with(d) && DAY_PARTS.iter().any(|p| w.ends_with(p)))
 }
 
@@ -370,6 +371,8 @@ const CHILD_TAG_EXACT: &[&str] = &[
     "kleinkind", "peuter", "kleuter", "girl", "boy", "littlegirl", "littleboy", "babyleben",
     "kinderfotografie", "momlife", "mumlife", "mamaleben", "boymom", "girlmom", "kidsphotography",
 ];
+/// Child words that make any hashtag built around them one strangers browse ("#travelkids").
+const CHILD_TAG_WORDS: &[&str] = &["kids", "kiddo", "toddler", "baby", "babies", "kinder", "enfants", "peuter", "kleuter", "bebe", "kleinkind"];
 const PLACE_TAG_SUFFIXES: &[&str] = &[
     "city", "ville", "stadt", "stad", "life", "kids", "mums", "moms", "mamas", "family", "baby",
     "babies", "mum", "mom", "mama",
@@ -393,7 +396,8 @@ fn hashtags(ctx: &Ctx<'_>, out: &mut Vec<Candidate>) {
             out.push(Candidate { kind: FindingKind::SearchableHashtag, severity: Severity::High, start: t.start, end: t.end, reason_id: "hashtag.sensitive", rewrite: del });
             continue;
         }
-        if CHILD_TAG_CONTAINS.iter().any(|s| f.contains(s)) || CHILD_TAG_EXACT.contains(&f.as_str()) {
+        let child_word = CHILD_TAG_WORDS.iter().any(|s| f.contains(s)) && !SENSITIVE_TAG_EXCEPTIONS.iter().any(|x| f.contains(x));
+        if child_word || CHILD_TAG_CONTAINS.iter().any(|s| f.contains(s)) || CHILD_TAG_EXACT.contains(&f.as_str()) {
             out.push(Candidate { kind: FindingKind::SearchableHashtag, severity: Severity::Medium, start: t.start, end: t.end, reason_id: "hashtag.child", rewrite: del });
             continue;
         }
@@ -686,16 +690,16 @@ fn places(ctx: &Ctx<'_>, out: &mut Vec<Candidate>) {
         let ctx_loc = ctx.locative_before(i);
         let namey = ctx.d.first_names.contains(&key) || ctx.d.last_names.contains(&key);
         let common = len == 1 && (ctx.is_common(&key) || namey);
+        // Everyday words ("Nice", "Essen", "Reading") and names count only after a locating word,
+        // and only for towns of 10k+ people (a village called "Garten" is not worth the noise).
         let flag = if possessive {
             false
         } else if common {
-            ctx_loc && !ctx.d.first_names.contains(&key) || ctx_loc && place.bucket >= 4
-        } else if ctx_loc {
+            ctx_loc && place.bucket >= 3 && (!ctx.d.first_names.contains(&key) || place.bucket >= 4)
+        } else if ctx_loc || len > 1 {
             true
-        } else if len > 1 {
-            place.bucket >= 1 || key.contains(' ')
         } else {
-            place.bucket >= 3 && !t.sentence_start || place.bucket >= 4
+            !t.sentence_start || place.bucket >= 3
         };
         if flag {
             let severity = if place.bucket <= 3 { Severity::Medium } else { Severity::Low };
@@ -719,7 +723,7 @@ const SCHOOL_WORDS: &[(&str, u8, bool)] = &[
     ("preschool", ANY, true), ("pre school", ANY, true), ("kindergarten", ANY, true),
     ("daycare", ANY, true), ("day care", ANY, true), ("nursery", ANY, true), ("playgroup", ANY, true),
     ("childminder", ANY, true), ("after school club", ANY, true), ("breakfast club", ANY, true),
-    ("montessori", ANY, true), ("school", ANY, false), ("academy", ANY, false), ("club", ANY, false),
+    ("montessori", ANY, true), ("school", ANY, false), ("primary", ANY, false), ("academy", ANY, false), ("tsv", ANY, false), ("club", ANY, false),
     ("fc", ANY, false), ("ecole maternelle", ANY, true), ("ecole primaire", ANY, true),
     ("maternelle", ANY, true), ("ecole", ANY, false), ("creche", ANY, true), ("college", FR | STRICT, false),
     ("lycee", ANY, false), ("garderie", ANY, true), ("centre aere", ANY, true), ("halte garderie", ANY, true),
@@ -732,6 +736,9 @@ const SCHOOL_WORDS: &[(&str, u8, bool)] = &[
 ];
 /// Words that follow "nursery"/"school" without making it a place ("nursery rhymes", "school run").
 const SCHOOL_NOT_AFTER: &[&str] = &["rhyme", "rhymes", "run", "holidays", "holiday", "uniform", "bag", "shoes", "supplies", "trip", "of", "year", "days"];
+/// Small words allowed between a school word and its name ("Grundschule am Park", "école de la
+/// Gare"); not "des"/"der"/"of", which make ordinary phrases ("die Schule des Lebens").
+const SCHOOL_LINKERS: &[&str] = &["am", "an", "im", "in", "zum", "zur", "de", "du", "la", "le", "les", "l", "d", "het", "t", "van", "aux", "sur", "op", "aan"];
 const NOT_A_SCHOOL_NAME: &[&str] = &[
     "first", "big", "new", "back", "my", "our", "the", "happy", "last", "his", "her", "their",
     "premier", "premiere", "erster", "erste", "eerste", "grote", "nieuwe", "neue", "la", "le",
@@ -817,7 +824,7 @@ fn schools(ctx: &Ctx<'_>, out: &mut Vec<Candidate>) {
                     names += 1;
                     k += 1;
                     end = k;
-                } else if w.is_word() && (PLACE_LINKERS.contains(&w.folded.as_str()) || matches!(w.folded.as_str(), "am" | "im" | "an" | "zum" | "zur" | "aux" | "het" | "t")) && names == 0 || matches!(w.kind, TokKind::Punct('-' | '\'' | '’')) && !w.space_before {
+                } else if w.is_word() && SCHOOL_LINKERS.contains(&w.folded.as_str()) && names == 0 || matches!(w.kind, TokKind::Punct('-' | '\'' | '’')) && !w.space_before {
                     k += 1;
                 } else {
                     break;
@@ -885,7 +892,7 @@ const AGE_PHRASES: &[(&str, u8, &str)] = &[
     ("alles gute zum geburtstag", DE, "age.birthday"), ("zum geburtstag", DE, "age.birthday"),
     ("geburtstagskind", DE, "age.birthday"), ("wordt {n}", NL, "age.age"), ("werd {n}", NL, "age.age"),
     ("is {n} geworden", NL, "age.age"), ("{n} jaar oud", NL, "age.age"), ("{n} maanden oud", NL, "age.age"),
-    ("is vandaag {n}", NL, "age.age"), ("jarig", NL, "age.birthday"), ("verjaardag", NL, "age.birthday"),
+    ("is vandaag {n}", NL, "age.age"), ("wordt vandaag {n}", NL, "age.age"), ("anniversaire", FR, "age.birthday"), ("jarig", NL, "age.birthday"), ("verjaardag", NL, "age.birthday"),
     ("hoera {n} jaar", NL, "age.age"),
 ];
 const BORN_PHRASES: &[(&str, u8)] = &[
@@ -1020,7 +1027,8 @@ fn names(ctx: &Ctx<'_>, out: &mut Vec<Candidate>) {
                     }
                 } else if w.cap {
                     let known = ctx.d.last_names.contains(&w.folded);
-                    let unknown_ok = w.folded.chars().count() >= 3
+                    let unknown_ok = matches!(ctx.detected, Some(Language::En | Language::Fr | Language::Nl))
+                        && w.folded.chars().count() >= 3
                         && !ctx.is_common_any(&w.folded)
                         && !ctx.d.places.contains_key(&w.folded)
                         && !ctx.d.first_names.contains(&w.folded)
@@ -1041,34 +1049,32 @@ fn names(ctx: &Ctx<'_>, out: &mut Vec<Candidate>) {
                 }
             }
         }
-        if let Some(e) = last_end {
-            let repl = Repl::Literal(t.text(ctx.text).to_string());
-            out.push(ctx.cand(FindingKind::FullName, Severity::Medium, i, e, "full_name.name", Some(repl)));
-            i = e;
-            continue;
-        }
-        // First name + age: "Emma (6)", "Emma, 6,", "Emma turns 6", "Emma's 6th birthday".
+        let full = last_end.is_some();
+        let n = last_end.unwrap_or(i + 1);
+        // An age right after the name: "Emma (6)", "Emma, 6,", "Mia Thompson is 7".
+        let age_ok = |k: usize| ctx.tok(k).and_then(Token::small_number).is_some_and(|v| v <= 18);
         let mut age_here = None;
-        if ctx.tok(i + 1).is_some_and(|p| p.is_punct('(')) && ctx.tok(i + 2).and_then(Token::small_number).is_some_and(|v| v <= 18) && ctx.tok(i + 3).is_some_and(|p| p.is_punct(')')) {
-            age_here = Some((i + 1, i + 4));
-        } else if ctx.tok(i + 1).is_some_and(|p| p.is_punct(',')) && ctx.tok(i + 2).and_then(Token::small_number).is_some_and(|v| v <= 18) && ctx.tok(i + 3).is_none_or(|n| matches!(n.kind, TokKind::Punct(_)) || matches!(n.folded.as_str(), "ans" | "jaar" | "jahre" | "years" | "year")) {
-            let e = if ctx.tok(i + 3).is_some_and(|n| n.is_word()) { i + 4 } else { i + 3 };
-            age_here = Some((i + 2, e));
+        if ctx.tok(n).is_some_and(|p| p.is_punct('(')) && age_ok(n + 1) && ctx.tok(n + 2).is_some_and(|p| p.is_punct(')')) {
+            age_here = Some((n, n + 3));
+        } else if ctx.tok(n).is_some_and(|p| p.is_punct(',')) && age_ok(n + 1) && ctx.tok(n + 2).is_none_or(|x| matches!(x.kind, TokKind::Punct(_)) || matches!(x.folded.as_str(), "ans" | "jaar" | "jahre" | "years" | "year")) {
+            let e = if ctx.tok(n + 2).is_some_and(|x| x.is_word()) { n + 3 } else { n + 2 };
+            age_here = Some((n + 1, e));
+        } else if ctx.word(n).is_some_and(|v| matches!(v.folded.as_str(), "is" | "ist" | "est" | "wird" | "wordt")) && age_ok(n + 1) && ctx.tok(n + 2).is_none_or(|x| !NOT_AGE_AFTER.contains(&x.folded.as_str())) {
+            age_here = Some((n, n + 2));
         }
         if let Some((s, e)) = age_here {
             out.push(ctx.cand(FindingKind::AgeOrBirthday, Severity::Medium, s, e, "age.age", Some(Repl::Delete)));
-            out.push(ctx.cand(FindingKind::FullName, Severity::Medium, i, i + 1, "full_name.name_age", Some(Repl::Message("rw.name"))));
-            i = e;
+        }
+        if full {
+            let repl = Repl::Literal(t.text(ctx.text).to_string());
+            out.push(ctx.cand(FindingKind::FullName, Severity::Medium, i, n, "full_name.name", Some(repl)));
+            i = n;
             continue;
         }
         let after = t.end;
-        let next_age = ages.iter().any(|&(s, _)| {
-            s >= after && {
-                // at most 3 tokens between the name and the age
-                let between = toks.iter().filter(|x| x.start >= after && x.end <= s).count();
-                between <= 3
-            }
-        });
+        // An age found by the age rules within 3 tokens: "Emma turns 6", "Emma's 6th birthday".
+        let next_age = age_here.is_some()
+            || ages.iter().any(|&(s, _)| s >= after && toks.iter().filter(|x| x.start >= after && x.end <= s).count() <= 3);
         if next_age {
             out.push(ctx.cand(FindingKind::FullName, Severity::Medium, i, i + 1, "full_name.name_age", Some(Repl::Message("rw.name"))));
         }
@@ -1092,7 +1098,7 @@ const VENUES: &[&str] = &[
     "eglise", "ecole", "creche", "natation", "schwimmbad", "spielplatz", "turnhalle", "bucherei",
     "kirche", "schwimmen", "kita", "kindergarten", "zwembad", "speeltuin", "bibliotheek", "sporthal",
     "zwemles", "zwemmen", "voetbal", "turnen", "kerk", "opvang", "market", "marche", "markt",
-    "skatepark", "stables", "riding", "reitstall", "manege", "field", "pitch", "rink",
+    "lycee", "college", "skatepark", "stables", "riding", "reitstall", "manege", "field", "pitch", "rink",
 ];
 
 fn routines(ctx: &Ctx<'_>, out: &mut Vec<Candidate>) {
@@ -1204,7 +1210,7 @@ const SENSITIVE_WORDS: &[(&str, u8, Severity)] = &[
     ("underwear", ANY, Severity::Medium), ("in the shower", ANY, Severity::Medium),
     ("beach", ANY, Severity::Low), ("seaside", ANY, Severity::Low), ("bedtime", ANY, Severity::Low),
     ("pyjamas", ANY, Severity::Low), ("pajamas", ANY, Severity::Low), ("jammies", ANY, Severity::Low),
-    ("bain", ANY, Severity::Medium), ("baignoire", ANY, Severity::Medium), ("sur le pot", ANY, Severity::Medium),
+    ("bain", ANY, Severity::Medium), ("apprentissage du pot", ANY, Severity::Medium), ("topfchentraining", ANY, Severity::Medium), ("baignoire", ANY, Severity::Medium), ("sur le pot", ANY, Severity::Medium),
     ("proprete", FR | STRICT, Severity::Medium), ("tout nu", ANY, Severity::Medium), ("toute nue", ANY, Severity::Medium),
     ("nu", FR | STRICT, Severity::Medium), ("nue", FR | STRICT, Severity::Medium), ("nus", FR | STRICT, Severity::Medium),
     ("a poil", FR | STRICT, Severity::Medium), ("couche", FR | STRICT, Severity::Medium), ("couches", FR | STRICT, Severity::Medium),
@@ -1253,7 +1259,11 @@ fn sensitive_words(ctx: &Ctx<'_>, out: &mut Vec<Candidate>) {
         let city = t.cap && ctx.locative_before(i) && e == i + 1;
         let after = ctx.word(e).map(|w| w.folded.as_str());
         let not_it = matches!(after, Some("bomb" | "bombs" | "towel" | "towels" | "salts" | "mat")) && t.folded.starts_with("bath")
-            || t.folded == "potty" && matches!(after, Some("mouth"));
+            || t.folded == "potty" && matches!(after, Some("mouth"))
+            // "bain de soleil" (sunbathing, a lounger), "sur le pot de confiture"
+            || (t.folded == "bain" || e > i + 1 && ctx.tok(e - 1).is_some_and(|x| x.folded == "pot")) && matches!(after, Some("de" | "d"))
+            // "couché" (lying down, sunset) is not "couche" (nappy)
+            || t.folded.starts_with("couche") && !ctx.lower(i).starts_with("couche");
         if !city && !not_it {
             out.push(ctx.cand(FindingKind::SensitiveContent, sev, i, e, "sensitive.word", None));
         }
@@ -1286,8 +1296,12 @@ pub(crate) fn assemble(text: &str, mut cands: Vec<Candidate>, detected: Option<L
     cands.sort_by_key(|c| (priority(c), std::cmp::Reverse(c.end - c.start), c.start));
     let mut kept: Vec<Candidate> = Vec::new();
     for c in cands {
-        let clash = c.kind != FindingKind::Routine
-            && kept.iter().any(|k| k.kind != FindingKind::Routine && k.start < c.end && c.start < k.end);
+        let shareable = |a: FindingKind, b: FindingKind| {
+            a == FindingKind::Routine
+                || b == FindingKind::Routine
+                || matches!((a, b), (FindingKind::School, FindingKind::Location) | (FindingKind::Location, FindingKind::School))
+        };
+        let clash = kept.iter().any(|k| !shareable(k.kind, c.kind) && k.start < c.end && c.start < k.end);
         let dup = kept.iter().any(|k| k.kind == c.kind && k.start < c.end && c.start < k.end);
         if !clash && !dup {
             kept.push(c);
