@@ -15,8 +15,8 @@ Outputs (UTF-8, one record a line, sorted so diffs stay readable):
   last_names.txt    family names for the same locales, via Faker
   common_words.tsv  folded word<TAB>languages: places and names that are also everyday words in
                     EN/FR/DE/NL (the traps: "Nice", "Essen", "Will"), via wordfreq
-  lang_words.tsv    folded word<TAB>language: the most frequent words of each language that are
-                    frequent in no other of the four (language detection), via wordfreq
+  lang_words.tsv    folded word<TAB>language: frequent words of each language that are frequent in
+                    no other of the four (language detection), via wordfreq
 """
 import json
 import os
@@ -37,7 +37,7 @@ LANGS = ["en", "fr", "de", "nl"]
 # Languages (Romance and Slavic, unlike our four) where our place and person names occur only as
 # names (see the common-word rule).
 REFERENCE_LANGS = ["es", "it", "pt", "pl"]
-COMMON_MIN_ZIPF = 3.0   # about the 30,000 most frequent words
+COMMON_MIN_ZIPF = 4.0   # about the 5,000 most frequent words (rarer ones are seldom traps)
 COMMON_MIN_LEAD = 0.7   # five times more frequent than in the reference languages on average
 
 
@@ -142,12 +142,14 @@ def main():
         for k in sorted(common):
             f.write(f"{k}\t{','.join(sorted(common[k]))}\n")
 
-    tops = {lang: [fold(w) for w in top_n_list(lang, 400)] for lang in LANGS}
+    # Language markers: among each language's 1,500 most frequent words, those that are not in the
+    # 5,000 most frequent of any of the other three.
+    tops = {lang: [fold(w) for w in top_n_list(lang, 5000)] for lang in LANGS}
     with open(os.path.join(out_dir, "lang_words.tsv"), "w", encoding="utf-8") as f:
         rows = []
         for lang in LANGS:
-            others = set().union(*(set(tops[o][:1500]) for o in LANGS if o != lang))
-            kept = [w for w in tops[lang][:250] if w not in others and len(w) >= 2 and w.isalpha()]
+            others = set().union(*(set(tops[o]) for o in LANGS if o != lang))
+            kept = [w for w in tops[lang][:1500] if w not in others and len(w) >= 2 and w.isalpha()]
             rows += [(w, lang) for w in kept]
         for w, lang in sorted(set(rows)):
             f.write(f"{w}\t{lang}\n")

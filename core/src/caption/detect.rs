@@ -149,7 +149,7 @@ const LOCATIVES: &[(&str, u8)] = &[
     ("visiting", EN), ("outside", EN), ("nr", EN), ("towards", EN), ("via", EN), ("into", EN),
     ("à", ANY), ("au", FR), ("aux", FR), ("de", FR | STRICT), ("d", FR), ("près", FR), ("vers", FR),
     ("dans", FR), ("depuis", FR), ("sur", FR | STRICT), ("im", DE), ("bei", DE), ("nach", DE),
-    ("aus", DE), ("von", DE), ("um", DE), ("nahe", DE), ("ab", DE), ("auf", DE), ("van", NL), ("bij", NL), ("naar", NL),
+    ("aus", DE), ("von", DE), ("um", DE), ("nahe", DE), ("ab", DE), ("auf", DE), ("zu", DE), ("van", NL), ("bij", NL), ("naar", NL),
     ("uit", NL), ("te", NL), ("nabij", NL), ("rond", NL), ("vanuit", NL), ("richting", NL),
 ];
 
@@ -351,7 +351,7 @@ const SENSITIVE_TAG_STEMS: &[&str] = &[
     "gymnastique", "gymnastik", "splits", "spagat", "spagaat", "grandecart", "leotard", "turnanzug",
     "turnpakje", "justaucorps", "beach", "plage", "strand", "bedtime", "pyjama", "pajama", "jammies",
     "schlafanzug", "bedtijd", "shower", "douche", "dusche", "nopants", "pantsfree", "undies",
-    "underwear", "sousvetement", "unterwasche", "ondergoed", "tubby", "bubbles",
+    "underwear", "proprete", "turnen", "sousvetement", "unterwasche", "ondergoed", "tubby", "bubbles",
 ];
 /// Hashtags that contain a stem above but are about something else.
 const SENSITIVE_TAG_EXCEPTIONS: &[&str] = &[
@@ -457,7 +457,7 @@ const STREET_SUFFIXES: &[&str] = &[
     "gracht", "kade", "singel", "dreef", "steenweg",
 ];
 /// "-ring" and "-weg" end many ordinary words; only these compounds need a house number.
-const WEAK_STREET_SUFFIXES: &[&str] = &["ring", "weg", "damm"];
+const WEAK_STREET_SUFFIXES: &[&str] = &["ring", "weg", "damm", "platz"];
 
 fn addresses(ctx: &Ctx<'_>, out: &mut Vec<Candidate>) {
     let toks = ctx.toks;
@@ -698,6 +698,8 @@ fn places(ctx: &Ctx<'_>, out: &mut Vec<Candidate>) {
             ctx_loc && place.bucket >= 3 && (!ctx.d.first_names.contains(&key) || place.bucket >= 4)
         } else if ctx_loc || len > 1 {
             true
+        } else if ctx.on(DE) || ctx.detected.is_none() {
+            place.bucket >= 3
         } else {
             !t.sentence_start || place.bucket >= 3
         };
@@ -905,7 +907,7 @@ const NOT_AGE_AFTER: &[&str] = &[
     "euro", "uhr", "minuten", "stunden", "grad", "mal", "keer", "uur", "graden", "fois", "heures",
     "h", "pm", "am", "%", "kg", "kilo", "cm", "m", "pounds", "points", "punkte", "punten", "ago",
 ];
-const NOT_AGE_BEFORE: &[&str] = &["il y a", "depuis", "pendant", "apres", "dans", "en", "voila"];
+const NOT_AGE_BEFORE: &[&str] = &["il y a", "il y", "depuis", "pendant", "apres", "dans", "en", "voila"];
 
 fn ages(ctx: &Ctx<'_>, out: &mut Vec<Candidate>) {
     let toks = ctx.toks;
@@ -1004,7 +1006,9 @@ fn names(ctx: &Ctx<'_>, out: &mut Vec<Candidate>) {
     while i < toks.len() {
         let t = &toks[i];
         let is_first = t.is_word() && t.cap && ctx.d.first_names.contains(&t.folded) && !not_a_place(&t.folded);
-        if !is_first || (t.sentence_start && ctx.is_common(&t.folded) && !t.folded.is_empty() && ctx.word(i + 1).is_some_and(|n| !n.cap)) {
+        // "école Jean Jaurès", "Lycée Victor Hugo": a school named after someone is a school.
+        let after_school_word = i > 0 && ctx.word(i - 1).is_some_and(|p| SCHOOL_WORDS.iter().any(|s| s.0.rsplit(' ').next() == Some(p.folded.as_str()) && !s.2));
+        if !is_first || after_school_word {
             i += 1;
             continue;
         }
@@ -1022,7 +1026,7 @@ fn names(ctx: &Ctx<'_>, out: &mut Vec<Candidate>) {
                     if ctx.word(m).is_some_and(|x| matches!(x.folded.as_str(), "der" | "den" | "de" | "la")) {
                         m += 1;
                     }
-                    if ctx.word(m).is_some_and(|x| x.cap && !ctx.is_common(&x.folded)) {
+                    if ctx.word(m).is_some_and(|x| x.cap) {
                         last_end = Some(m + 1);
                     }
                 } else if w.cap {
@@ -1035,10 +1039,9 @@ fn names(ctx: &Ctx<'_>, out: &mut Vec<Candidate>) {
                         && !not_a_place(&w.folded)
                         && w.folded.chars().all(char::is_alphabetic)
                         && !SCHOOL_WORDS.iter().any(|s| s.0 == w.folded);
-                    let both_common = ctx.is_common(&t.folded) && ctx.is_common(&w.folded);
                     let street_next = ctx.word(k + 1).is_some_and(|s| STREET_AFTER.iter().any(|x| x.0 == s.folded) && s.cap);
                     let school_next = ctx.word(k + 1).is_some_and(|s| SCHOOL_WORDS.iter().any(|x| x.0 == s.folded) && s.cap);
-                    if (known || unknown_ok) && !both_common && !street_next && !school_next && !ctx.d.places.get(&w.folded).is_some_and(|p| p.bucket >= 4) {
+                    if (known || unknown_ok) && !street_next && !school_next && !ctx.d.places.get(&w.folded).is_some_and(|p| p.bucket >= 4) {
                         let mut e = k + 1;
                         // Double-barrelled: "Müller-Schmit".
                         if ctx.tok(e).is_some_and(|h| h.is_punct('-') && !h.space_before) && ctx.word(e + 1).is_some_and(|x| x.cap) {
@@ -1256,7 +1259,7 @@ fn sensitive_words(ctx: &Ctx<'_>, out: &mut Vec<Candidate>) {
             continue;
         };
         // "in Bath", "visiting Bath": the city, not a bath; "baby shower" is a party.
-        let city = t.cap && ctx.locative_before(i) && e == i + 1;
+        let city = t.cap && ctx.locative_before(i) && e == i + 1 && ctx.d.places.contains_key(&t.folded);
         let after = ctx.word(e).map(|w| w.folded.as_str());
         let not_it = matches!(after, Some("bomb" | "bombs" | "towel" | "towels" | "salts" | "mat")) && t.folded.starts_with("bath")
             || t.folded == "potty" && matches!(after, Some("mouth"))
@@ -1307,6 +1310,8 @@ pub(crate) fn assemble(text: &str, mut cands: Vec<Candidate>, detected: Option<L
             kept.push(c);
         }
     }
+    let school_starts: Vec<usize> = kept.iter().filter(|c| c.kind == FindingKind::School).map(|c| c.start).collect();
+    kept.retain(|c| !(c.kind == FindingKind::Location && c.reason_id == "location.town" && school_starts.contains(&c.start)));
     kept.sort_by_key(|c| (c.start, c.end));
 
     // Severity escalation when findings combine.

@@ -57,3 +57,4 @@ fn spans_are_char_offsets() {
     assert_eq!(got, "Esch-sur-Alzette");
     assert_eq!(r.mark_spans(text, "[", "]"), "Été 🌞 à [Esch-sur-Alzette]");
 }
+
