@@ -1357,12 +1357,13 @@ pub(crate) fn assemble(text: &str, mut cands: Vec<Candidate>, detected: Option<L
         high.extend(members.iter().copied());
     }
 
+    let chars: Vec<char> = text.chars().collect();
     let findings: Vec<Finding> = kept
         .iter()
         .enumerate()
         .map(|(i, c)| {
             let severity = if high.contains(&i) { Severity::High } else { c.severity };
-            let text_of = |s: usize, e: usize| text.chars().skip(s).take(e.saturating_sub(s)).collect::<String>();
+            let text_of = |s: usize, e: usize| chars.get(s..e).map(|c| c.iter().collect::<String>()).unwrap_or_default();
             let rewrite = c.rewrite.as_ref().map(|(s, e, r)| Rewrite {
                 start: *s,
                 end: *e,
@@ -1390,7 +1391,7 @@ pub(crate) fn assemble(text: &str, mut cands: Vec<Candidate>, detected: Option<L
         .collect();
     let overall = findings.iter().map(|f| f.severity).max();
     let safer_caption = apply_rewrites(text, &findings);
-    CaptionReport { detected_language: detected, report_language: out_lang, findings, combined, overall, safer_caption, char_len: total }
+    CaptionReport { detected_language: detected, report_language: out_lang, findings, combined, overall, safer_caption, char_len: total, truncated: false }
 }
 
 /// Applies the non-overlapping rewrites and tidies the spaces and punctuation they leave.

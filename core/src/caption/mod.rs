@@ -196,8 +196,10 @@ pub struct CaptionReport {
     pub overall: Option<Severity>,
     /// The caption with every suggested rewrite applied, ready for the clipboard.
     pub safer_caption: String,
-    /// Length of the analysed caption in chars (spans are within `0..char_len`).
+    /// Length of the caption in chars (spans are within `0..char_len`).
     pub char_len: usize,
+    /// The caption was longer than [`MAX_CAPTION_CHARS`]; only its start was analysed.
+    pub truncated: bool,
 }
 
 impl CaptionReport {
@@ -248,13 +250,20 @@ impl CaptionReport {
     }
 }
 
+/// Captions longer than this many chars are analysed up to this point only (Instagram allows
+/// 2,200): the work and memory per caption stay bounded whatever is pasted.
+pub const MAX_CAPTION_CHARS: usize = 10_000;
+
 /// Analyses a caption before it is shared.
 ///
 /// `locale_hint` is the app's UI locale ("fr-LU", "de", …): it picks the language of the reasons
 /// and helps when the caption is too short to tell its language. Unknown languages run every
-/// language's rules.
-pub fn analyze_caption(text: &str, locale_hint: Option<&str>) -> CaptionReport {
+/// language's rules. Text past [`MAX_CAPTION_CHARS`] is not analysed and is kept as it is in
+/// [`CaptionReport::safer_caption`]; [`CaptionReport::truncated`] says so.
+pub fn analyze_caption(full_text: &str, locale_hint: Option<&str>) -> CaptionReport {
     let hint = locale_hint.and_then(Language::from_code);
+    let cut = full_text.char_indices().nth(MAX_CAPTION_CHARS).map_or(full_text.len(), |(b, _)| b);
+    let (text, rest) = full_text.split_at(cut);
     let tokens = text::tokenize(text);
     let dicts = data::dictionaries();
     let detected = lang::detect(&tokens, dicts);
@@ -265,7 +274,13 @@ pub fn analyze_caption(text: &str, locale_hint: Option<&str>) -> CaptionReport {
     };
     let ctx = detect::Ctx { text, toks: &tokens, active, detected, d: dicts };
     let candidates = detect::run_all(&ctx);
-    detect::assemble(text, candidates, detected, report_language)
+    let mut report = detect::assemble(text, candidates, detected, report_language);
+    if !rest.is_empty() {
+        report.truncated = true;
+        report.char_len += text::char_len(rest);
+        report.safer_caption.push_str(rest);
+    }
+    report
 }
 
 #[cfg(test)]
