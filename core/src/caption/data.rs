@@ -4,7 +4,7 @@
 //! `scripts/build_caption_data.py`) — nothing is downloaded — and parsed once, lazily, on first
 //! use, so an app that never checks a caption never pays for them.
 
-use std::collections::{HashMap, HashSet};
+use std::collections::HashMap;
 use std::sync::OnceLock;
 use std::time::Instant;
 
@@ -24,20 +24,61 @@ pub(crate) struct Place {
     pub bucket: u8,
 }
 
-/// Everything parsed from `core/data/`.
+/// A sorted table of keys borrowed from the embedded text, searched by bisection: loading is one
+/// pass over the lines with no per-key allocation.
+pub(crate) struct SortedMap<V: 'static> {
+    rows: Vec<(&'static str, V)>,
+}
+
+impl<V> SortedMap<V> {
+    fn new(mut rows: Vec<(&'static str, V)>) -> Self {
+        // The build script writes sorted files; sort anyway if a hand edit broke the order, so a
+        // bad file costs load time, never wrong answers.
+        if !rows.windows(2).all(|w| w[0].0 <= w[1].0) {
+            rows.sort_by(|a, b| a.0.cmp(b.0));
+        }
+        SortedMap { rows }
+    }
+    pub fn get(&self, key: &str) -> Option<&V> {
+        self.rows.binary_search_by(|(k, _)| (*k).cmp(key)).ok().map(|i| &self.rows[i].1)
+    }
+    pub fn contains_key(&self, key: &str) -> bool {
+        self.get(key).is_some()
+    }
+    pub fn len(&self) -> usize {
+        self.rows.len()
+    }
+    fn keys(&self) -> impl Iterator<Item = &'static str> + '_ {
+        self.rows.iter().map(|r| r.0)
+    }
+}
+
+/// A sorted set of keys borrowed from the embedded text.
+pub(crate) struct SortedSet(SortedMap<()>);
+
+impl SortedSet {
+    pub fn contains(&self, key: &str) -> bool {
+        self.0.contains_key(key)
+    }
+    pub fn len(&self) -> usize {
+        self.0.len()
+    }
+}
+
+/// Everything parsed from `core/data/`. Keys are folded ([`fold`]).
 pub(crate) struct Dictionaries {
     /// Folded place name ("esch sur alzette") → place.
-    pub places: HashMap<String, Place>,
+    pub places: SortedMap<Place>,
     /// Multi-word place names with the spaces removed ("eschsuralzette"), for hashtags.
     pub places_joined: HashMap<String, Place>,
     /// Longest place name, in words.
     pub max_place_words: usize,
-    pub first_names: HashSet<String>,
-    pub last_names: HashSet<String>,
+    pub first_names: SortedSet,
+    pub last_names: SortedSet,
     /// Folded word → bit mask of the languages (see [`Language::bit`]) where it is an everyday word.
-    pub common: HashMap<String, u8>,
+    pub common: SortedMap<u8>,
     /// Folded word → the one language it marks.
-    pub lang_words: HashMap<String, Language>,
+    pub lang_words: SortedMap<Language>,
 }
 
 /// Size and cost of the caption dictionaries, for benchmarks and app diagnostics.
@@ -72,18 +113,14 @@ pub fn preload_dictionaries() -> DictionaryStats {
     };
     let embedded_bytes =
         GAZETTEER.len() + FIRST_NAMES.len() + LAST_NAMES.len() + COMMON_WORDS.len() + LANG_WORDS.len();
-    let key_heap = |k: &String| k.capacity() + std::mem::size_of::<String>();
-    // A hashbrown slot holds the key/value pair plus one control byte; tables keep ≥1/8 free.
-    let table = |len: usize, slot: usize| len.saturating_mul(slot + 1).saturating_mul(8) / 7;
-    let places = d.places.keys().map(key_heap).sum::<usize>()
-        + d.places_joined.keys().map(key_heap).sum::<usize>()
-        + table(d.places.len() + d.places_joined.len(), std::mem::size_of::<Place>());
-    let sets = [&d.first_names, &d.last_names]
-        .iter()
-        .map(|s| s.iter().map(key_heap).sum::<usize>() + table(s.len(), 0))
-        .sum::<usize>();
-    let common = d.common.keys().map(key_heap).sum::<usize>() + table(d.common.len(), 1);
-    let langs = d.lang_words.keys().map(key_heap).sum::<usize>() + table(d.lang_words.len(), 1);
+    // Tables hold a borrowed key (16 bytes) and a value per row; the joined-name map owns its keys.
+    let row = |n: usize, v: usize| n.saturating_mul(16 + v);
+    let joined = d.places_joined.keys().map(|k| k.capacity() + 24 + 2).sum::<usize>() * 8 / 7;
+    let estimated_heap_bytes = row(d.places.len(), std::mem::size_of::<Place>())
+        + row(d.first_names.len() + d.last_names.len(), 0)
+        + row(d.common.len(), 1)
+        + row(d.lang_words.len(), 1)
+        + joined;
     DictionaryStats {
         embedded_bytes,
         entries: d.places.len()
@@ -91,68 +128,45 @@ pub fn preload_dictionaries() -> DictionaryStats {
             + d.last_names.len()
             + d.common.len()
             + d.lang_words.len(),
-        estimated_heap_bytes: places + sets + common + langs,
+        estimated_heap_bytes,
         load_micros,
     }
 }
 
+fn tsv(src: &'static str) -> impl Iterator<Item = (&'static str, &'static str, &'static str)> {
+    src.lines().filter_map(|line| {
+        let mut cols = line.split('\t');
+        let key = cols.next().filter(|k| !k.is_empty())?;
+        Some((key, cols.next().unwrap_or(""), cols.next().unwrap_or("")))
+    })
+}
+
 fn parse_all() -> Dictionaries {
-    let mut places = HashMap::with_capacity(GAZETTEER.lines().count());
+    let mut rows = Vec::with_capacity(GAZETTEER.len() / 14);
     let mut places_joined = HashMap::new();
     let mut max_place_words = 1;
-    for line in GAZETTEER.lines() {
-        let mut cols = line.split('\t');
-        let (Some(name), Some(cc), Some(bucket)) = (cols.next(), cols.next(), cols.next()) else {
-            continue;
-        };
-        // The country column is kept in the file for people reading it; matching needs only size.
-        let (2, Some(b)) = (cc.len(), bucket.bytes().next()) else {
-            continue;
-        };
+    for (key, _country, bucket) in tsv(GAZETTEER) {
+        let Some(b) = bucket.bytes().next() else { continue };
         let place = Place { bucket: b.saturating_sub(b'0').min(6) };
-        let key = fold(name);
-        if key.is_empty() {
-            continue;
-        }
-        let words = key.split(' ').count();
-        if words > 1 {
-            max_place_words = max_place_words.max(words);
+        if key.contains(' ') {
+            max_place_words = max_place_words.max(key.split(' ').count());
             places_joined.entry(key.replace(' ', "")).or_insert(place);
         }
-        let slot = places.entry(key).or_insert(place);
-        if slot.bucket < place.bucket {
-            *slot = place;
-        }
+        rows.push((key, place));
     }
-    let set = |src: &str| -> HashSet<String> {
-        src.lines().map(fold).filter(|w| !w.is_empty()).collect()
-    };
-    let mut common = HashMap::new();
-    for line in COMMON_WORDS.lines() {
-        let mut cols = line.split('\t');
-        let (Some(w), Some(langs)) = (cols.next(), cols.next()) else { continue };
-        let mask = langs
-            .split(',')
-            .filter_map(Language::from_code)
-            .fold(0u8, |m, l| m | l.bit());
-        common.insert(fold(w), mask);
-    }
-    let mut lang_words = HashMap::new();
-    for line in LANG_WORDS.lines() {
-        let mut cols = line.split('\t');
-        let (Some(w), Some(lang)) = (cols.next(), cols.next()) else { continue };
-        if let Some(l) = Language::from_code(lang) {
-            lang_words.insert(fold(w), l);
-        }
-    }
+    let set = |src: &'static str| SortedSet(SortedMap::new(src.lines().filter(|w| !w.is_empty()).map(|w| (w, ())).collect()));
+    let common = tsv(COMMON_WORDS)
+        .map(|(w, langs, _)| (w, langs.split(',').filter_map(Language::from_code).fold(0u8, |m, l| m | l.bit())))
+        .collect();
+    let lang_words = tsv(LANG_WORDS).filter_map(|(w, l, _)| Language::from_code(l).map(|l| (w, l))).collect();
     Dictionaries {
-        places,
+        places: SortedMap::new(rows),
         places_joined,
         max_place_words,
         first_names: set(FIRST_NAMES),
         last_names: set(LAST_NAMES),
-        common,
-        lang_words,
+        common: SortedMap::new(common),
+        lang_words: SortedMap::new(lang_words),
     }
 }
 
@@ -170,6 +184,14 @@ mod tests {
         assert!(d.places_joined.contains_key("eschsuralzette"));
         assert!(d.first_names.contains("emma") && d.last_names.contains("schmit"));
         assert!(d.common.get("nice").is_some_and(|m| m & Language::En.bit() != 0));
+    }
+
+    #[test]
+    fn data_keys_are_folded_as_the_analyser_folds() {
+        let d = dictionaries();
+        for k in d.places.keys().chain(d.first_names.0.keys()).chain(d.last_names.0.keys()).chain(d.common.keys()).chain(d.lang_words.keys()) {
+            assert_eq!(fold(k), k, "key {k:?} is not folded like caption text");
+        }
     }
 
     #[test]

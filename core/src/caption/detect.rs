@@ -745,6 +745,8 @@ const NOT_A_SCHOOL_NAME: &[&str] = &[
     "first", "big", "new", "back", "my", "our", "the", "happy", "last", "his", "her", "their",
     "premier", "premiere", "erster", "erste", "eerste", "grote", "nieuwe", "neue", "la", "le",
     "die", "der", "de", "het", "een", "une", "un", "a", "l", "zur", "zum", "naar", "in", "at",
+    "ein", "eine", "einer", "einem", "mein", "meine", "unser", "unsere", "mijn", "onze", "ons",
+    "mon", "ma", "notre", "nos", "this", "that", "your", "diese", "dieser", "deze",
 ];
 
 fn schools(ctx: &Ctx<'_>, out: &mut Vec<Candidate>) {
@@ -807,7 +809,8 @@ fn schools(ctx: &Ctx<'_>, out: &mut Vec<Candidate>) {
             }
             if k < i {
                 let first = &toks[k];
-                let ok = !first.sentence_start || !ctx.is_common(&first.folded) || i - k >= 2;
+                let everyday = ctx.is_common(&first.folded) || ctx.d.lang_words.contains_key(&first.folded);
+                let ok = !first.sentence_start || !everyday || i - k >= 2;
                 if ok && first.cap {
                     s = k;
                 }
@@ -1041,7 +1044,7 @@ fn names(ctx: &Ctx<'_>, out: &mut Vec<Candidate>) {
                         && !SCHOOL_WORDS.iter().any(|s| s.0 == w.folded);
                     let street_next = ctx.word(k + 1).is_some_and(|s| STREET_AFTER.iter().any(|x| x.0 == s.folded) && s.cap);
                     let school_next = ctx.word(k + 1).is_some_and(|s| SCHOOL_WORDS.iter().any(|x| x.0 == s.folded) && s.cap);
-                    if (known || unknown_ok) && !street_next && !school_next && !ctx.d.places.get(&w.folded).is_some_and(|p| p.bucket >= 4) {
+                    if (known || unknown_ok) && !street_next && !school_next && !ctx.d.places.get(&w.folded).is_some_and(|p| p.bucket >= if known { 5 } else { 4 }) {
                         let mut e = k + 1;
                         // Double-barrelled: "Müller-Schmit".
                         if ctx.tok(e).is_some_and(|h| h.is_punct('-') && !h.space_before) && ctx.word(e + 1).is_some_and(|x| x.cap) {
