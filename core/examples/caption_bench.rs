@@ -13,6 +13,17 @@ use std::time::Instant;
 
 use sharesafe_core::caption::{analyze_caption, preload_dictionaries};
 
+/// CPU time (user + system) of this process, in seconds, from `/proc/self/stat` (clock ticks of
+/// 1/100 s): unlike wall time it does not count the time other processes held the CPU.
+fn cpu_seconds() -> Option<f64> {
+    let stat = std::fs::read_to_string("/proc/self/stat").ok()?;
+    let after = stat.rsplit_once(')')?.1;
+    let f: Vec<&str> = after.split_whitespace().collect();
+    let utime: f64 = f.get(11)?.parse().ok()?;
+    let stime: f64 = f.get(12)?.parse().ok()?;
+    Some((utime + stime) / 100.0)
+}
+
 fn rss_bytes() -> Option<u64> {
     let statm = std::fs::read_to_string("/proc/self/statm").ok()?;
     let pages: u64 = statm.split_whitespace().nth(1)?.parse().ok()?;
@@ -21,7 +32,10 @@ fn rss_bytes() -> Option<u64> {
 
 /// 300-char captions made by joining labelled captions (so they are full of findings and traps).
 fn captions_300() -> Vec<String> {
-    let path = concat!(env!("CARGO_MANIFEST_DIR"), "/../tests/captions/captions.tsv");
+    let path = concat!(
+        env!("CARGO_MANIFEST_DIR"),
+        "/../tests/captions/captions.tsv"
+    );
     let text = std::fs::read_to_string(path).expect("tests/captions/captions.tsv");
     let pool: Vec<&str> = text
         .lines()
@@ -44,12 +58,24 @@ fn captions_300() -> Vec<String> {
 
 fn main() {
     let rss_before = rss_bytes();
+    let cpu_before = cpu_seconds();
     let stats = preload_dictionaries();
+    let cpu_load = cpu_seconds().zip(cpu_before).map(|(a, b)| a - b);
     let rss_after = rss_bytes();
     println!("dictionaries: {} entries, embedded {} bytes ({:.1} KiB app-size cost, before store compression)", stats.entries, stats.embedded_bytes, stats.embedded_bytes as f64 / 1024.0);
-    println!("load: {:.2} ms, estimated heap {:.1} MiB", stats.load_micros as f64 / 1000.0, stats.estimated_heap_bytes as f64 / 1_048_576.0);
+    println!(
+        "load: {:.2} ms, estimated heap {:.1} MiB",
+        stats.load_micros as f64 / 1000.0,
+        stats.estimated_heap_bytes as f64 / 1_048_576.0
+    );
+    if let Some(c) = cpu_load {
+        println!("load CPU time: {:.0} ms (1/100 s resolution)", c * 1000.0);
+    }
     if let (Some(a), Some(b)) = (rss_before, rss_after) {
-        println!("resident memory growth on load: {:.1} MiB", b.saturating_sub(a) as f64 / 1_048_576.0);
+        println!(
+            "resident memory growth on load: {:.1} MiB",
+            b.saturating_sub(a) as f64 / 1_048_576.0
+        );
     }
 
     let caps = captions_300();
@@ -58,6 +84,7 @@ fn main() {
         std::hint::black_box(analyze_caption(c, None));
     }
     let rounds = 20;
+    let cpu_start = cpu_seconds();
     let mut times = Vec::with_capacity(caps.len() * rounds);
     let mut findings = 0usize;
     for _ in 0..rounds {
@@ -68,6 +95,7 @@ fn main() {
             findings += r.findings.len();
         }
     }
+    let cpu_total = cpu_seconds().zip(cpu_start).map(|(a, b)| a - b);
     times.sort_by(|a, b| a.total_cmp(b));
     let mean = times.iter().sum::<f64>() / times.len() as f64;
     let pct = |p: f64| times[((times.len() - 1) as f64 * p) as usize];
@@ -80,4 +108,10 @@ fn main() {
         pct(1.0),
         findings as f64 / times.len() as f64
     );
+    if let Some(c) = cpu_total {
+        println!(
+            "CPU time per caption (whole loop / runs): {:.3} ms",
+            c * 1000.0 / times.len() as f64
+        );
+    }
 }

@@ -19,6 +19,7 @@ pub mod parts;
 pub mod policy;
 pub mod tips;
 
+pub use caption::{analyze_caption, CaptionReport, Finding, FindingKind, Severity};
 pub use clean::{
     clean, clean_bytes, clean_file, clean_file_in_place, inspect_structure, CleanOptions,
     CleanReport, CleanedBytes,
@@ -28,5 +29,4 @@ pub use format::{sniff, Format, SNIFF_LEN};
 pub use io::CancelToken;
 pub use limits::Limits;
 pub use parts::{Action, PartInfo, PartKind};
-pub use caption::{analyze_caption, CaptionReport, Finding, FindingKind, Severity};
 pub use tips::{tips_for, PhotoSignal, Tip, TipId};

@@ -23,12 +23,84 @@ impl Rng {
 /// Pieces that stress the tokenizer and the rules: real words and traps, digits and separators,
 /// multi-byte and combining characters, hashtags, handles, e-mail and phone fragments.
 const PIECES: &[&str] = &[
-    "Mamer", "Esch-sur-Alzette", "Éischten", "Spillschoul", "zu", "Moien", "Kanner", "Emma", "Schmit",
-    "wird", "7", "ans", "#bathtime", "#", "@", "@x", ".", "-", "'", "’", "(", ")", ",", "+352", "0", "06",
-    "12", "L-", "1234", "AB", "SW1A", "1AA", "every", "Saturday", "at", "the", "pool", "à", "la", "rue",
-    "de", "Gare", "Grundschule", "am", "Park", "né", "le", "3", "mai", "e\u{301}", "\u{301}", "\u{308}a",
-    "🎉", "👨‍👩‍👧", "🇱🇺", "ß", "İ", "ǅ", "ﬁ", "\u{200d}", "\u{feff}", "\u{202e}", "مرحبا", "שלום", "日本",
-    "\n", "\t", " ", "  ", "\u{0}", "\u{7f}", "\u{10ffff}", "Ꭰ", "ᾈ", "Straße", "straat", "groep", "Year",
+    "Mamer",
+    "Esch-sur-Alzette",
+    "Éischten",
+    "Spillschoul",
+    "zu",
+    "Moien",
+    "Kanner",
+    "Emma",
+    "Schmit",
+    "wird",
+    "7",
+    "ans",
+    "#bathtime",
+    "#",
+    "@",
+    "@x",
+    ".",
+    "-",
+    "'",
+    "’",
+    "(",
+    ")",
+    ",",
+    "+352",
+    "0",
+    "06",
+    "12",
+    "L-",
+    "1234",
+    "AB",
+    "SW1A",
+    "1AA",
+    "every",
+    "Saturday",
+    "at",
+    "the",
+    "pool",
+    "à",
+    "la",
+    "rue",
+    "de",
+    "Gare",
+    "Grundschule",
+    "am",
+    "Park",
+    "né",
+    "le",
+    "3",
+    "mai",
+    "e\u{301}",
+    "\u{301}",
+    "\u{308}a",
+    "🎉",
+    "👨‍👩‍👧",
+    "🇱🇺",
+    "ß",
+    "İ",
+    "ǅ",
+    "ﬁ",
+    "\u{200d}",
+    "\u{feff}",
+    "\u{202e}",
+    "مرحبا",
+    "שלום",
+    "日本",
+    "\n",
+    "\t",
+    " ",
+    "  ",
+    "\u{0}",
+    "\u{7f}",
+    "\u{10ffff}",
+    "Ꭰ",
+    "ᾈ",
+    "Straße",
+    "straat",
+    "groep",
+    "Year",
 ];
 
 fn check(text: &str) {
@@ -36,11 +108,19 @@ fn check(text: &str) {
     let r = analyze_caption(text, Some("lb-LU"));
     assert_eq!(r.char_len, len);
     for f in &r.findings {
-        assert!(f.start < f.end && f.end <= len, "span {}..{} outside 0..{len} in {text:?}", f.start, f.end);
+        assert!(
+            f.start < f.end && f.end <= len,
+            "span {}..{} outside 0..{len} in {text:?}",
+            f.start,
+            f.end
+        );
         let got: String = text.chars().skip(f.start).take(f.end - f.start).collect();
         assert_eq!(got, f.text, "span text differs in {text:?}");
         if let Some(rw) = &f.rewrite {
-            assert!(rw.start <= rw.end && rw.end <= len, "rewrite outside the text in {text:?}");
+            assert!(
+                rw.start <= rw.end && rw.end <= len,
+                "rewrite outside the text in {text:?}"
+            );
         }
     }
     for c in &r.combined {
@@ -48,7 +128,13 @@ fn check(text: &str) {
     }
     // The marked text keeps every char of the original.
     let marked = r.mark_spans(text, "\u{1}", "\u{2}");
-    assert_eq!(marked.chars().filter(|c| *c != '\u{1}' && *c != '\u{2}').count(), len);
+    assert_eq!(
+        marked
+            .chars()
+            .filter(|c| *c != '\u{1}' && *c != '\u{2}')
+            .count(),
+        len
+    );
     let _ = tips_for(&[PhotoSignal::GpsLocation], Some(&r), "lb");
     // Serialisation never fails either.
     serde_json::to_string(&r).expect("a report always serialises");

@@ -8,7 +8,6 @@ use std::collections::HashMap;
 use std::sync::OnceLock;
 use std::time::Instant;
 
-use super::text::fold;
 use super::Language;
 
 const GAZETTEER: &str = include_str!("../../data/gazetteer.tsv");
@@ -40,7 +39,10 @@ impl<V> SortedMap<V> {
         SortedMap { rows }
     }
     pub fn get(&self, key: &str) -> Option<&V> {
-        self.rows.binary_search_by(|(k, _)| (*k).cmp(key)).ok().map(|i| &self.rows[i].1)
+        self.rows
+            .binary_search_by(|(k, _)| (*k).cmp(key))
+            .ok()
+            .map(|i| &self.rows[i].1)
     }
     pub fn contains_key(&self, key: &str) -> bool {
         self.get(key).is_some()
@@ -48,6 +50,7 @@ impl<V> SortedMap<V> {
     pub fn len(&self) -> usize {
         self.rows.len()
     }
+    #[cfg(test)]
     fn keys(&self) -> impl Iterator<Item = &'static str> + '_ {
         self.rows.iter().map(|r| r.0)
     }
@@ -111,11 +114,20 @@ pub fn preload_dictionaries() -> DictionaryStats {
     } else {
         u64::try_from(started.elapsed().as_micros()).unwrap_or(u64::MAX)
     };
-    let embedded_bytes =
-        GAZETTEER.len() + FIRST_NAMES.len() + LAST_NAMES.len() + COMMON_WORDS.len() + LANG_WORDS.len();
+    let embedded_bytes = GAZETTEER.len()
+        + FIRST_NAMES.len()
+        + LAST_NAMES.len()
+        + COMMON_WORDS.len()
+        + LANG_WORDS.len();
     // Tables hold a borrowed key (16 bytes) and a value per row; the joined-name map owns its keys.
     let row = |n: usize, v: usize| n.saturating_mul(16 + v);
-    let joined = d.places_joined.keys().map(|k| k.capacity() + 24 + 2).sum::<usize>() * 8 / 7;
+    let joined = d
+        .places_joined
+        .keys()
+        .map(|k| k.capacity() + 24 + 2)
+        .sum::<usize>()
+        * 8
+        / 7;
     let estimated_heap_bytes = row(d.places.len(), std::mem::size_of::<Place>())
         + row(d.first_names.len() + d.last_names.len(), 0)
         + row(d.common.len(), 1)
@@ -146,19 +158,40 @@ fn parse_all() -> Dictionaries {
     let mut places_joined = HashMap::new();
     let mut max_place_words = 1;
     for (key, _country, bucket) in tsv(GAZETTEER) {
-        let Some(b) = bucket.bytes().next() else { continue };
-        let place = Place { bucket: b.saturating_sub(b'0').min(6) };
+        let Some(b) = bucket.bytes().next() else {
+            continue;
+        };
+        let place = Place {
+            bucket: b.saturating_sub(b'0').min(6),
+        };
         if key.contains(' ') {
             max_place_words = max_place_words.max(key.split(' ').count());
             places_joined.entry(key.replace(' ', "")).or_insert(place);
         }
         rows.push((key, place));
     }
-    let set = |src: &'static str| SortedSet(SortedMap::new(src.lines().filter(|w| !w.is_empty()).map(|w| (w, ())).collect()));
+    let set = |src: &'static str| {
+        SortedSet(SortedMap::new(
+            src.lines()
+                .filter(|w| !w.is_empty())
+                .map(|w| (w, ()))
+                .collect(),
+        ))
+    };
     let common = tsv(COMMON_WORDS)
-        .map(|(w, langs, _)| (w, langs.split(',').filter_map(Language::from_code).fold(0u8, |m, l| m | l.bit())))
+        .map(|(w, langs, _)| {
+            (
+                w,
+                langs
+                    .split(',')
+                    .filter_map(Language::from_code)
+                    .fold(0u8, |m, l| m | l.bit()),
+            )
+        })
         .collect();
-    let lang_words = tsv(LANG_WORDS).filter_map(|(w, l, _)| Language::from_code(l).map(|l| (w, l))).collect();
+    let lang_words = tsv(LANG_WORDS)
+        .filter_map(|(w, l, _)| Language::from_code(l).map(|l| (w, l)))
+        .collect();
     Dictionaries {
         places: SortedMap::new(rows),
         places_joined,
@@ -172,24 +205,43 @@ fn parse_all() -> Dictionaries {
 
 #[cfg(test)]
 mod tests {
+    use super::super::text::fold;
     use super::*;
 
     #[test]
     fn seed_country_places_are_present() {
         let d = dictionaries();
-        for (name, bucket) in [("mamer", 2), ("esch sur alzette", 3), ("utrecht", 5), ("gent", 5)] {
-            let p = d.places.get(name).unwrap_or_else(|| panic!("{name} missing"));
+        for (name, bucket) in [
+            ("mamer", 2),
+            ("esch sur alzette", 3),
+            ("utrecht", 5),
+            ("gent", 5),
+        ] {
+            let p = d
+                .places
+                .get(name)
+                .unwrap_or_else(|| panic!("{name} missing"));
             assert_eq!(p.bucket, bucket, "{name}");
         }
         assert!(d.places_joined.contains_key("eschsuralzette"));
         assert!(d.first_names.contains("emma") && d.last_names.contains("schmit"));
-        assert!(d.common.get("nice").is_some_and(|m| m & Language::En.bit() != 0));
+        assert!(d
+            .common
+            .get("nice")
+            .is_some_and(|m| m & Language::En.bit() != 0));
     }
 
     #[test]
     fn data_keys_are_folded_as_the_analyser_folds() {
         let d = dictionaries();
-        for k in d.places.keys().chain(d.first_names.0.keys()).chain(d.last_names.0.keys()).chain(d.common.keys()).chain(d.lang_words.keys()) {
+        for k in d
+            .places
+            .keys()
+            .chain(d.first_names.0.keys())
+            .chain(d.last_names.0.keys())
+            .chain(d.common.keys())
+            .chain(d.lang_words.keys())
+        {
             assert_eq!(fold(k), k, "key {k:?} is not folded like caption text");
         }
     }

@@ -218,7 +218,8 @@ impl CaptionReport {
     /// that was analysed; any other text is marked up to its own length without panicking.
     pub fn mark_spans(&self, caption: &str, open: &str, close: &str) -> String {
         let mut out = String::with_capacity(caption.len() + self.findings.len() * 8);
-        let mut spans: Vec<(usize, usize)> = self.findings.iter().map(|f| (f.start, f.end)).collect();
+        let mut spans: Vec<(usize, usize)> =
+            self.findings.iter().map(|f| (f.start, f.end)).collect();
         spans.sort_by_key(|&(s, e)| (s, std::cmp::Reverse(e)));
         let mut merged: Vec<(usize, usize)> = Vec::new();
         for (s, e) in spans {
@@ -262,7 +263,10 @@ pub const MAX_CAPTION_CHARS: usize = 10_000;
 /// [`CaptionReport::safer_caption`]; [`CaptionReport::truncated`] says so.
 pub fn analyze_caption(full_text: &str, locale_hint: Option<&str>) -> CaptionReport {
     let hint = locale_hint.and_then(Language::from_code);
-    let cut = full_text.char_indices().nth(MAX_CAPTION_CHARS).map_or(full_text.len(), |(b, _)| b);
+    let cut = full_text
+        .char_indices()
+        .nth(MAX_CAPTION_CHARS)
+        .map_or(full_text.len(), |(b, _)| b);
     let (text, rest) = full_text.split_at(cut);
     let tokens = text::tokenize(text);
     let dicts = data::dictionaries();
@@ -272,9 +276,15 @@ pub fn analyze_caption(full_text: &str, locale_hint: Option<&str>) -> CaptionRep
         Some(l) => l.bit(),
         None => 0x0F,
     };
-    let ctx = detect::Ctx { text, toks: &tokens, active, detected, d: dicts };
+    let ctx = detect::Ctx {
+        text,
+        toks: &tokens,
+        active,
+        detected,
+        d: dicts,
+    };
     let candidates = detect::run_all(&ctx);
-    let mut report = detect::assemble(text, candidates, detected, report_language);
+    let mut report = detect::assemble(&ctx, candidates, report_language);
     if !rest.is_empty() {
         report.truncated = true;
         report.char_len += text::char_len(rest);

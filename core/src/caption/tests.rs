@@ -3,7 +3,11 @@
 use super::*;
 
 fn kinds(text: &str) -> Vec<(FindingKind, String)> {
-    analyze_caption(text, None).findings.into_iter().map(|f| (f.kind, f.text)).collect()
+    analyze_caption(text, None)
+        .findings
+        .into_iter()
+        .map(|f| (f.kind, f.text))
+        .collect()
 }
 
 fn has(text: &str, kind: FindingKind, span: &str) -> bool {
@@ -12,10 +16,20 @@ fn has(text: &str, kind: FindingKind, span: &str) -> bool {
 
 #[test]
 fn finds_town_name_school_and_escalates() {
-    let r = analyze_caption("Emma Schmit's first day at Grundschule am Park in Mamer!", None);
-    let k: Vec<_> = r.findings.iter().map(|f| (f.kind, f.text.as_str())).collect();
+    let r = analyze_caption(
+        "Emma Schmit's first day at Grundschule am Park in Mamer!",
+        None,
+    );
+    let k: Vec<_> = r
+        .findings
+        .iter()
+        .map(|f| (f.kind, f.text.as_str()))
+        .collect();
     assert!(k.contains(&(FindingKind::FullName, "Emma Schmit")), "{k:?}");
-    assert!(k.contains(&(FindingKind::School, "Grundschule am Park")), "{k:?}");
+    assert!(
+        k.contains(&(FindingKind::School, "Grundschule am Park")),
+        "{k:?}"
+    );
     assert!(k.contains(&(FindingKind::Location, "Mamer")), "{k:?}");
     assert!(r.combined.iter().any(|c| c.id == "name_and_school"));
     assert_eq!(r.overall, Some(Severity::High));
@@ -23,29 +37,68 @@ fn finds_town_name_school_and_escalates() {
 
 #[test]
 fn traps_are_not_places() {
-    for t in ["Nice weather today!", "Reading a book before a bath", "Wir essen heute Pizza", "Essen ist fertig", "Orange is her favourite colour"] {
+    for t in [
+        "Nice weather today!",
+        "Reading a book before a bath",
+        "Wir essen heute Pizza",
+        "Essen ist fertig",
+        "Orange is her favourite colour",
+    ] {
         let r = analyze_caption(t, None);
-        assert!(r.of_kind(FindingKind::Location).next().is_none(), "{t}: {:?}", r.findings);
+        assert!(
+            r.of_kind(FindingKind::Location).next().is_none(),
+            "{t}: {:?}",
+            r.findings
+        );
     }
-    assert!(has("A weekend in Nice with the kids", FindingKind::Location, "Nice"));
+    assert!(has(
+        "A weekend in Nice with the kids",
+        FindingKind::Location,
+        "Nice"
+    ));
 }
 
 #[test]
 fn sensitive_hashtags_are_highest() {
     let r = analyze_caption("Splish splash #bathtime #toddlerlife", None);
-    let bath = r.findings.iter().find(|f| f.text == "#bathtime").expect("found");
-    assert_eq!((bath.kind, bath.severity), (FindingKind::SearchableHashtag, Severity::High));
+    let bath = r
+        .findings
+        .iter()
+        .find(|f| f.text == "#bathtime")
+        .expect("found");
+    assert_eq!(
+        (bath.kind, bath.severity),
+        (FindingKind::SearchableHashtag, Severity::High)
+    );
     assert_eq!(r.safer_caption, "Splish splash");
 }
 
 #[test]
 fn contacts_ages_routines() {
-    assert!(has("Call me on +352 621 123 456", FindingKind::Contact, "+352 621 123 456"));
-    assert!(has("mail emma.mum@example.lu", FindingKind::Contact, "emma.mum@example.lu"));
-    assert!(has("Léo fête ses 6 ans", FindingKind::AgeOrBirthday, "fête ses 6 ans"));
+    assert!(has(
+        "Call me on +352 621 123 456",
+        FindingKind::Contact,
+        "+352 621 123 456"
+    ));
+    assert!(has(
+        "mail emma.mum@example.lu",
+        FindingKind::Contact,
+        "emma.mum@example.lu"
+    ));
+    assert!(has(
+        "Léo fête ses 6 ans",
+        FindingKind::AgeOrBirthday,
+        "fête ses 6 ans"
+    ));
     assert!(has("Mia wird 7!", FindingKind::AgeOrBirthday, "wird 7"));
     let r = analyze_caption("Every Saturday at the pool with Tom", None);
-    assert!(r.findings.iter().any(|f| f.kind == FindingKind::Routine && f.severity == Severity::High), "{:?}", r.findings);
+    assert!(
+        r.findings
+            .iter()
+            .any(|f| f.kind == FindingKind::Routine && f.severity == Severity::High),
+        "{:?}",
+        r.findings
+    );
 }
 
 #[test]
@@ -57,4 +110,3 @@ fn spans_are_char_offsets() {
     assert_eq!(got, "Esch-sur-Alzette");
     assert_eq!(r.mark_spans(text, "[", "]"), "Été 🌞 à [Esch-sur-Alzette]");
 }
-

@@ -166,10 +166,18 @@ pub(crate) fn tokenize(text: &str) -> Vec<Token> {
         let kind;
         if (c == '#' || c == '@' || c == '＃') && i + 1 < n && is_word_char(chars[i + 1].1) {
             let mut j = i + 1;
-            while j < n && (is_word_char(chars[j].1) || chars[j].1 == '_' || (c == '@' && chars[j].1 == '.' && j + 1 < n && is_word_char(chars[j + 1].1))) {
+            while j < n
+                && (is_word_char(chars[j].1)
+                    || chars[j].1 == '_'
+                    || (c == '@' && chars[j].1 == '.' && j + 1 < n && is_word_char(chars[j + 1].1)))
+            {
                 j += 1;
             }
-            kind = if c == '@' { TokKind::Mention } else { TokKind::Hashtag };
+            kind = if c == '@' {
+                TokKind::Mention
+            } else {
+                TokKind::Hashtag
+            };
             i = j;
         } else if is_word_char(c) && !is_combining(c) || (is_combining(c) && !out.is_empty()) {
             let mut j = i;
@@ -180,7 +188,11 @@ pub(crate) fn tokenize(text: &str) -> Vec<Token> {
                 }
                 j += 1;
             }
-            kind = if all_digits { TokKind::Number } else { TokKind::Word };
+            kind = if all_digits {
+                TokKind::Number
+            } else {
+                TokKind::Word
+            };
             i = j;
         } else {
             kind = TokKind::Punct(c);
@@ -212,7 +224,10 @@ pub(crate) fn tokenize(text: &str) -> Vec<Token> {
         });
         if is_break {
             sentence_start = true;
-        } else if !matches!(kind, TokKind::Punct('"' | '\'' | '(' | '«' | '“' | '„' | '‘' | '*' | '-' | '–' | '—' | ':')) {
+        } else if !matches!(
+            kind,
+            TokKind::Punct('"' | '\'' | '(' | '«' | '“' | '„' | '‘' | '*' | '-' | '–' | '—' | ':')
+        ) {
             sentence_start = false;
         }
         space_before = false;
@@ -241,12 +256,18 @@ mod tests {
     #[test]
     fn tokens_carry_char_offsets_and_context() {
         let t = tokenize("Élodie, 6 ans 🎉 Fête à #Mamer!");
-        let words: Vec<_> = t.iter().map(|t| (t.folded.as_str(), t.start, t.end)).collect();
+        let words: Vec<_> = t
+            .iter()
+            .map(|t| (t.folded.as_str(), t.start, t.end))
+            .collect();
         assert_eq!(words[0], ("elodie", 0, 6));
         assert_eq!(words[2], ("6", 8, 9));
         let fete = t.iter().find(|t| t.folded == "fete").expect("token");
         assert!(fete.sentence_start && fete.cap);
-        let tag = t.iter().find(|t| t.kind == TokKind::Hashtag).expect("hashtag");
+        let tag = t
+            .iter()
+            .find(|t| t.kind == TokKind::Hashtag)
+            .expect("hashtag");
         assert_eq!((tag.folded.as_str(), tag.start, tag.end), ("mamer", 23, 29));
     }
 }

@@ -141,7 +141,12 @@ pub struct Tip {
 pub fn tip(id: TipId, locale: &str) -> Tip {
     let lang = Language::from_code(locale).unwrap_or(Language::En);
     let (title, body) = text::text(id, lang);
-    Tip { id, title: title.to_string(), text: body.to_string(), score: 0 }
+    Tip {
+        id,
+        title: title.to_string(),
+        text: body.to_string(),
+        score: 0,
+    }
 }
 
 /// The whole library in one language, for a "privacy tips" screen.
@@ -181,15 +186,24 @@ pub fn tips_for(photo: &[PhotoSignal], caption: Option<&CaptionReport>, locale: 
     }
     if let Some(report) = caption {
         let boost = |k: FindingKind| -> Option<u32> {
-            report.of_kind(k).map(|f| if f.severity == Severity::High { 15 } else { 0 }).max()
+            report
+                .of_kind(k)
+                .map(|f| if f.severity == Severity::High { 15 } else { 0 })
+                .max()
         };
-        let sensitive_tag = report.findings.iter().any(|f| f.reason_id == "hashtag.sensitive");
+        let sensitive_tag = report
+            .findings
+            .iter()
+            .any(|f| f.reason_id == "hashtag.sensitive");
         if let Some(b) = boost(FindingKind::SensitiveContent) {
             add(TipId::KeepSensitivePhotosPrivate, 95 + b);
             add(TipId::IfMisused, 30);
         }
         if let Some(b) = boost(FindingKind::SearchableHashtag) {
-            add(TipId::NoSearchableHashtags, if sensitive_tag { 100 + b } else { 55 + b });
+            add(
+                TipId::NoSearchableHashtags,
+                if sensitive_tag { 100 + b } else { 55 + b },
+            );
             if sensitive_tag {
                 add(TipId::KeepSensitivePhotosPrivate, 96);
                 add(TipId::IfMisused, 30);
@@ -208,7 +222,10 @@ pub fn tips_for(photo: &[PhotoSignal], caption: Option<&CaptionReport>, locale: 
             add(TipId::NoRoutine, 75 + b);
         }
         if let Some(b) = boost(FindingKind::AgeOrBirthday) {
-            let birthdate = report.findings.iter().any(|f| f.reason_id == "age.birthdate");
+            let birthdate = report
+                .findings
+                .iter()
+                .any(|f| f.reason_id == "age.birthdate");
             add(TipId::NoBirthDate, if birthdate { 80 } else { 40 + b });
         }
         if let Some(b) = boost(FindingKind::Contact) {
@@ -222,7 +239,10 @@ pub fn tips_for(photo: &[PhotoSignal], caption: Option<&CaptionReport>, locale: 
     scores
         .into_iter()
         .take(MAX_TIPS)
-        .map(|(id, score)| Tip { score, ..tip(id, locale) })
+        .map(|(id, score)| Tip {
+            score,
+            ..tip(id, locale)
+        })
         .collect()
 }
 
@@ -238,7 +258,11 @@ mod tests {
                 let t = tip(id, loc);
                 assert!(!t.title.is_empty() && !t.text.is_empty(), "{id:?} {loc}");
             }
-            assert_ne!(tip(id, "fr").text, tip(id, "en").text, "{id:?} French is not English");
+            assert_ne!(
+                tip(id, "fr").text,
+                tip(id, "en").text,
+                "{id:?} French is not English"
+            );
         }
         let ids: std::collections::HashSet<_> = TipId::ALL.iter().map(|t| t.as_str()).collect();
         assert_eq!(ids.len(), TipId::ALL.len());
@@ -247,12 +271,19 @@ mod tests {
     #[test]
     fn bath_hashtag_outranks_metadata() {
         let r = analyze_caption("Splash! #bathtime", None);
-        let tips = tips_for(&[PhotoSignal::DeviceInfo, PhotoSignal::GpsLocation], Some(&r), "de-LU");
+        let tips = tips_for(
+            &[PhotoSignal::DeviceInfo, PhotoSignal::GpsLocation],
+            Some(&r),
+            "de-LU",
+        );
         let ids: Vec<_> = tips.iter().map(|t| t.id).collect();
         assert_eq!(ids[0], TipId::NoSearchableHashtags, "{ids:?}");
         assert!(ids.contains(&TipId::KeepSensitivePhotosPrivate));
         assert!(ids.contains(&TipId::TurnOffCameraLocation));
-        assert!(!ids.contains(&TipId::DeviceInfo), "a minor tip must not crowd out the major ones");
+        assert!(
+            !ids.contains(&TipId::DeviceInfo),
+            "a minor tip must not crowd out the major ones"
+        );
         assert!(tips.len() <= MAX_TIPS);
         assert!(tips[0].text.contains("Hashtag"));
     }
@@ -266,7 +297,11 @@ mod tests {
 
     #[test]
     fn gps_and_fbmd_tips() {
-        let t = tips_for(&[PhotoSignal::FacebookTrackingCode, PhotoSignal::GpsLocation], None, "nl");
+        let t = tips_for(
+            &[PhotoSignal::FacebookTrackingCode, PhotoSignal::GpsLocation],
+            None,
+            "nl",
+        );
         assert_eq!(t[0].id, TipId::TurnOffCameraLocation);
         assert_eq!(t[1].id, TipId::FacebookTrackingCode);
     }
