@@ -545,10 +545,11 @@ fn phones(chars: &[char], skip: &[(usize, usize)], out: &mut Vec<Candidate>) {
             && digits.starts_with('0')
             && !digits.starts_with("00")
             && (9..=11).contains(&dl);
+        let lu_mobile = c == '6' && dl == 9 && groups == 3;
         let us = (c == '(' && dl == 10)
             || (dl == 10 && groups == 3 && !digits.starts_with('0') && chars[i..e].contains(&'-'));
         let has_colon_time = false;
-        if (intl || intl00 || national || us)
+        if (intl || intl00 || national || us || lu_mobile)
             && !followed_by_word
             && !has_colon_time
             && !skip.iter().any(|&(s, t)| i < t && s < e)
@@ -1688,6 +1689,11 @@ const AGE_PHRASES: &[(&str, u8, &str)] = &[
     ("verjaardag", NL, "age.birthday"),
     ("hoera {n} jaar", NL, "age.age"),
 ];
+/// First words of the age phrases that carry the verb, so the rewrite must carry one too.
+const AGE_VERBS: &[&str] = &[
+    "turns", "turned", "turning", "is", "a", "fete", "souffle", "wird", "wurde", "ist", "wordt",
+    "werd", "hoera",
+];
 const BORN_PHRASES: &[(&str, u8)] = &[
     ("born on", EN),
     ("born", EN),
@@ -1772,10 +1778,16 @@ fn ages(ctx: &Ctx<'_>, out: &mut Vec<Candidate>) {
                     .tok(e)
                     .is_some_and(|n| n.folded == "de" || n.folded == "d");
             if !(bad_before || big || fr_bare || (bad_after && has_n.is_some())) {
+                // "Lily turns 6" → "Lily is growing up"; "Paul, 5 years old," → "Paul,".
+                let verb = ctx
+                    .word(i)
+                    .is_some_and(|w| AGE_VERBS.contains(&w.folded.as_str()));
                 let repl = if why == "age.birthday" {
                     None
-                } else {
+                } else if verb {
                     Some(Repl::Message("rw.age"))
+                } else {
+                    Some(Repl::Delete)
                 };
                 out.push(ctx.cand(
                     FindingKind::AgeOrBirthday,
@@ -2030,7 +2042,7 @@ fn names(ctx: &Ctx<'_>, out: &mut Vec<Candidate>) {
                 i,
                 i + 1,
                 "full_name.name_age",
-                Some(Repl::Message("rw.name")),
+                None,
             ));
         }
         i += 1;
@@ -2635,11 +2647,35 @@ fn apply_rewrites(text: &str, findings: &[Finding]) -> String {
             continue;
         }
         out.extend(&chars[pos..r.start]);
-        out.push_str(&r.replacement);
+        out.push_str(&match_case(
+            &r.replacement,
+            &chars[r.start..r.end],
+            &chars[..r.start],
+        ));
         pos = r.end;
     }
     out.extend(&chars[pos.min(chars.len())..]);
     tidy(&out)
+}
+
+/// The replacement, capitalised when the text it replaces starts a sentence with a capital
+/// ("Every Saturday…" → "Sometimes…"); `before` is the text before it.
+fn match_case(replacement: &str, replaced: &[char], before: &[char]) -> String {
+    let mut out = String::with_capacity(replacement.len());
+    let mut it = replacement.chars();
+    let starts_sentence = before
+        .iter()
+        .rev()
+        .find(|c| !c.is_whitespace())
+        .is_none_or(|c| matches!(c, '.' | '!' | '?' | '\n'));
+    match (it.next(), replaced.first()) {
+        (Some(first), Some(orig)) if orig.is_uppercase() && starts_sentence => {
+            out.extend(first.to_uppercase());
+            out.extend(it);
+        }
+        _ => out.push_str(replacement),
+    }
+    out
 }
 
 fn tidy(s: &str) -> String {

@@ -170,7 +170,7 @@ fn table(id: &str) -> [&'static str; 4] {
             "Leeftijd, school en plaats samen wijzen één kind aan.",
         ],
         "rw.school" => ["school", "l'école", "die Schule", "school"],
-        "rw.age" => ["another year older", "un an de plus", "ein Jahr älter", "weer een jaar ouder"],
+        "rw.age" => ["is growing up", "grandit", "wird groß", "wordt groot"],
         "rw.routine" => ["sometimes", "parfois", "manchmal", "soms"],
         "rw.name" => ["our little one", "notre petit(e)", "unser Kind", "onze kleine"],
         _ => ["", "", "", ""],

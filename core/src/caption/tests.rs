@@ -110,3 +110,50 @@ fn spans_are_char_offsets() {
     assert_eq!(got, "Esch-sur-Alzette");
     assert_eq!(r.mark_spans(text, "[", "]"), "Été 🌞 à [Esch-sur-Alzette]");
 }
+
+#[test]
+fn safer_caption_keeps_the_first_name_and_reads_well() {
+    let r = analyze_caption("Every Saturday at the pool with Léo (5) #bathtime", None);
+    assert_eq!(r.safer_caption, "Sometimes at the pool with Léo");
+    let r = analyze_caption(
+        "Emma Schmit's first day at Grundschule am Park in Mamer!",
+        None,
+    );
+    assert_eq!(r.safer_caption, "Emma's first day at school!");
+    let r = analyze_caption("Chloé fête ses 6 ans à Esch-sur-Alzette", Some("fr"));
+    assert_eq!(r.safer_caption, "Chloé grandit");
+}
+
+#[test]
+fn escalation_and_severities() {
+    // A town alone is medium for a small place, low for a city.
+    let small = analyze_caption("A walk in Mamer", None);
+    assert_eq!(small.findings[0].severity, Severity::Medium);
+    let big = analyze_caption("A walk in Amsterdam", None);
+    assert_eq!(big.findings[0].severity, Severity::Low);
+    // Name + town makes both high.
+    let both = analyze_caption("Lucas Weber in Amsterdam", None);
+    assert!(
+        both.findings.iter().all(|f| f.severity == Severity::High),
+        "{:?}",
+        both.findings
+    );
+    assert_eq!(both.combined[0].id, "name_and_place");
+    // A routine without place or time is not a finding; with a time it is.
+    assert!(analyze_caption("Every day is a gift", None)
+        .findings
+        .is_empty());
+    let timed = analyze_caption("Every Tuesday at 4pm we bake", None);
+    assert_eq!(timed.findings[0].kind, FindingKind::Routine);
+    assert_eq!(timed.findings[0].severity, Severity::Medium);
+}
+
+#[test]
+fn reasons_follow_the_locale_hint() {
+    let r = analyze_caption("Splash! #bathtime", Some("nl-BE"));
+    assert_eq!(r.report_language, Language::Nl);
+    assert!(r.findings[0].reason.contains("hashtag"));
+    let json = serde_json::to_value(&r).expect("serialises");
+    assert_eq!(json["findings"][0]["kind"], "searchable_hashtag");
+    assert_eq!(json["findings"][0]["severity"], "high");
+}
