@@ -548,10 +548,8 @@ fn phones(chars: &[char], skip: &[(usize, usize)], out: &mut Vec<Candidate>) {
         let lu_mobile = c == '6' && dl == 9 && groups == 3;
         let us = (c == '(' && dl == 10)
             || (dl == 10 && groups == 3 && !digits.starts_with('0') && chars[i..e].contains(&'-'));
-        let has_colon_time = false;
         if (intl || intl00 || national || us || lu_mobile)
             && !followed_by_word
-            && !has_colon_time
             && !skip.iter().any(|&(s, t)| i < t && s < e)
         {
             out.push(Candidate {
@@ -781,8 +779,7 @@ fn hashtags(ctx: &Ctx<'_>, out: &mut Vec<Candidate>) {
             });
             continue;
         }
-        if let Some(k) = full_name_in_tag(ctx, &f) {
-            let _ = k;
+        if full_name_in_tag(ctx, &f) {
             out.push(Candidate {
                 kind: FindingKind::FullName,
                 severity: Severity::Medium,
@@ -811,11 +808,12 @@ fn hashtags(ctx: &Ctx<'_>, out: &mut Vec<Candidate>) {
     }
 }
 
-fn full_name_in_tag(ctx: &Ctx<'_>, f: &str) -> Option<usize> {
+/// "#emmaschmit": a first name followed by a family name.
+fn full_name_in_tag(ctx: &Ctx<'_>, f: &str) -> bool {
     if !f.is_ascii() || f.len() < 6 || f.len() > 40 {
-        return None;
+        return false;
     }
-    (3..f.len().saturating_sub(2)).find(|&k| {
+    (3..f.len().saturating_sub(2)).any(|k| {
         let (a, b) = f.split_at(k);
         ctx.d.first_names.contains(a)
             && ctx.d.last_names.contains(b)
@@ -1041,11 +1039,10 @@ fn postcodes(ctx: &Ctx<'_>, out: &mut Vec<Candidate>) {
         let raw = t.text(ctx.text);
         // Luxembourg: "L-1234".
         if t.is_word() && raw == "L" && ctx.tok(i + 1).is_some_and(|p| p.is_punct('-')) {
-            if let Some(n) = ctx
+            if ctx
                 .tok(i + 2)
-                .filter(|n| n.is_number() && n.folded.len() == 4)
+                .is_some_and(|n| n.is_number() && n.folded.len() == 4)
             {
-                let _ = n;
                 let e = if ctx.tok(i + 3).is_some_and(|w| w.is_word() && w.cap) {
                     i + 4
                 } else {
@@ -1064,11 +1061,10 @@ fn postcodes(ctx: &Ctx<'_>, out: &mut Vec<Candidate>) {
         }
         // UK: "SW1A 1AA", "EH1 2NG".
         if t.is_word() && uk_outward(raw) {
-            if let Some(n) = ctx
+            if ctx
                 .tok(i + 1)
-                .filter(|n| n.is_word() && uk_inward(n.text(ctx.text)))
+                .is_some_and(|n| n.is_word() && uk_inward(n.text(ctx.text)))
             {
-                let _ = n;
                 out.push(ctx.cand(
                     FindingKind::Location,
                     Severity::High,
