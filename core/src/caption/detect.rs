@@ -1038,43 +1038,44 @@ fn postcodes(ctx: &Ctx<'_>, out: &mut Vec<Candidate>) {
     for (i, t) in toks.iter().enumerate() {
         let raw = t.text(ctx.text);
         // Luxembourg: "L-1234".
-        if t.is_word() && raw == "L" && ctx.tok(i + 1).is_some_and(|p| p.is_punct('-')) {
-            if ctx
+        if t.is_word()
+            && raw == "L"
+            && ctx.tok(i + 1).is_some_and(|p| p.is_punct('-'))
+            && ctx
                 .tok(i + 2)
                 .is_some_and(|n| n.is_number() && n.folded.len() == 4)
-            {
-                let e = if ctx.tok(i + 3).is_some_and(|w| w.is_word() && w.cap) {
-                    i + 4
-                } else {
-                    i + 3
-                };
-                out.push(ctx.cand(
-                    FindingKind::Location,
-                    Severity::High,
-                    i,
-                    e,
-                    "location.postcode",
-                    Some(Repl::Delete),
-                ));
-                continue;
-            }
+        {
+            let e = if ctx.tok(i + 3).is_some_and(|w| w.is_word() && w.cap) {
+                i + 4
+            } else {
+                i + 3
+            };
+            out.push(ctx.cand(
+                FindingKind::Location,
+                Severity::High,
+                i,
+                e,
+                "location.postcode",
+                Some(Repl::Delete),
+            ));
+            continue;
         }
         // UK: "SW1A 1AA", "EH1 2NG".
-        if t.is_word() && uk_outward(raw) {
-            if ctx
+        if t.is_word()
+            && uk_outward(raw)
+            && ctx
                 .tok(i + 1)
                 .is_some_and(|n| n.is_word() && uk_inward(n.text(ctx.text)))
-            {
-                out.push(ctx.cand(
-                    FindingKind::Location,
-                    Severity::High,
-                    i,
-                    i + 2,
-                    "location.postcode",
-                    Some(Repl::Delete),
-                ));
-                continue;
-            }
+        {
+            out.push(ctx.cand(
+                FindingKind::Location,
+                Severity::High,
+                i,
+                i + 2,
+                "location.postcode",
+                Some(Repl::Delete),
+            ));
+            continue;
         }
         if !t.is_number() {
             continue;
