@@ -55,7 +55,7 @@ pub enum TipId {
     TrackingIdsRemoved,
     /// Names stored in the photo's metadata.
     NamesInMetadata,
-    /// Blur or solid-fill faces; emoji stickers are not enough.
+    /// Cover faces with ShareSafe's fill (pixels destroyed); emoji stickers and blur are not enough.
     HideFaces,
     /// Motion photos carry a hidden video.
     MotionPhoto,

@@ -66,10 +66,10 @@ fn table(t: TipId) -> [Pair; 4] {
             ("Er stonden namen in de foto", "Uw foto-app had personen bij naam in het bestand gemarkeerd. ShareSafe heeft ze verwijderd; zet gezichtsherkenning in gedeelde albums liever uit."),
         ],
         TipId::HideFaces => [
-            ("Hide the face properly", "An emoji sticker can be removed or replaced by AI. Use ShareSafe's blur or solid fill, or choose a photo from behind or from the side."),
-            ("Masquez vraiment le visage", "Un émoji peut être retiré ou remplacé par l'IA. Utilisez le flou ou l'aplat de ShareSafe, ou choisissez une photo de dos ou de profil."),
-            ("Gesicht richtig verbergen", "Ein Emoji lässt sich per KI entfernen oder ersetzen. Nutzen Sie die Unschärfe oder Farbfläche von ShareSafe, oder wählen Sie ein Foto von hinten oder von der Seite."),
-            ("Verberg het gezicht echt", "Een emoji kan met AI worden verwijderd of vervangen. Gebruik de vervaging of egale vlak van ShareSafe, of kies een foto van achteren of opzij."),
+            ("Hide the face properly", "An emoji sticker can be removed or replaced by AI, and a blur can be undone. ShareSafe's face cover destroys the pixels first, so nothing is left to recover; or choose a photo from behind or from the side."),
+            ("Masquez vraiment le visage", "Un émoji peut être retiré ou remplacé par l'IA, et un flou peut être annulé. Le masque de ShareSafe détruit d'abord les pixels : il ne reste rien à récupérer. Ou choisissez une photo de dos ou de profil."),
+            ("Gesicht richtig verbergen", "Ein Emoji lässt sich per KI entfernen oder ersetzen, und eine Unschärfe lässt sich rückgängig machen. Die Abdeckung von ShareSafe zerstört zuerst die Pixel, es bleibt nichts wiederherzustellen. Oder wählen Sie ein Foto von hinten oder von der Seite."),
+            ("Verberg het gezicht echt", "Een emoji kan met AI worden verwijderd of vervangen, en vervaging kan worden teruggedraaid. De afdekking van ShareSafe vernietigt eerst de pixels, zodat er niets te herstellen valt. Of kies een foto van achteren of opzij."),
         ],
         TipId::MotionPhoto => [
             ("This was a motion photo", "Live and motion photos hide a short video with sound inside the picture. ShareSafe removed it; share as a still photo."),
@@ -96,10 +96,10 @@ fn table(t: TipId) -> [Pair; 4] {
             ("Post later, niet live", "Opnametijd en live posts vertellen waar het kind nu is. Deel pas als u weg bent, en op wisselende tijden."),
         ],
         TipId::BackgroundClues => [
-            ("Check the background", "A school logo, a uniform, a house number or a street sign locates the child as surely as GPS. Crop or blur it."),
-            ("Vérifiez l'arrière-plan", "Un logo d'école, un uniforme, un numéro de maison ou une plaque de rue localisent l'enfant aussi sûrement qu'un GPS. Recadrez ou floutez."),
-            ("Hintergrund prüfen", "Schullogo, Uniform, Hausnummer oder Straßenschild verraten den Ort so sicher wie GPS. Zuschneiden oder unkenntlich machen."),
-            ("Controleer de achtergrond", "Een schoollogo, uniform, huisnummer of straatnaambord verraadt de plek net zo goed als gps. Snijd het weg of vervaag het."),
+            ("Check the background", "A school logo, a uniform, a house number or a street sign locates the child as surely as GPS. Crop it out, or cover it with ShareSafe's fill."),
+            ("Vérifiez l'arrière-plan", "Un logo d'école, un uniforme, un numéro de maison ou une plaque de rue localisent l'enfant aussi sûrement qu'un GPS. Recadrez, ou couvrez-le avec le masque de ShareSafe."),
+            ("Hintergrund prüfen", "Schullogo, Uniform, Hausnummer oder Straßenschild verraten den Ort so sicher wie GPS. Zuschneiden oder mit der Abdeckung von ShareSafe verdecken."),
+            ("Controleer de achtergrond", "Een schoollogo, uniform, huisnummer of straatnaambord verraadt de plek net zo goed als gps. Snijd het weg of dek het af met ShareSafe."),
         ],
         TipId::KeepSensitivePhotosPrivate => [
             ("Don't post this photo publicly", "Bath, beach, swimwear, nappy and gymnastics photos are exactly what abusers collect, even harmless ones. Keep them for family, in private."),
