@@ -9,7 +9,9 @@
 
 pub mod atomic;
 mod clean;
+pub mod decode;
 pub mod error;
+pub mod fingerprint;
 mod format;
 mod formats;
 mod io;
