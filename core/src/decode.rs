@@ -280,14 +280,14 @@ fn jpeg_pixels_to_rgb(
             if pixels.len() != n.checked_mul(4)? {
                 return None;
             }
-            // jpeg-decoder hands back ink amounts inverted (255 = no ink), as Adobe writes them.
-            // Naive ink-to-light conversion: without the colour profile nothing better is
-            // possible, and analysis only needs the luminance structure.
+            // jpeg-decoder hands back ink amounts (0 = no ink; it undoes Adobe's inversion).
+            // Naive ink-to-light conversion, as Pillow and most viewers do without a colour
+            // profile: analysis only needs the luminance structure.
             pixels
                 .chunks_exact(4)
                 .flat_map(|p| {
-                    let k = u16::from(p[3]);
-                    let f = |c: u8| ((u16::from(c) * k + 127) / 255) as u8;
+                    let light_k = 255 - u16::from(p[3]);
+                    let f = |c: u8| (((255 - u16::from(c)) * light_k + 127) / 255) as u8;
                     [f(p[0]), f(p[1]), f(p[2])]
                 })
                 .collect()

@@ -34,9 +34,11 @@ pub const MATCH_THRESHOLD: u32 = 31;
 pub const MIN_TRUSTED_QUALITY: u8 = 50;
 
 /// The shorter side PDQ decodes at. The hash is computed on a 64×64 image after a tent filter
-/// one output cell wide, so the input needs a few pixels per cell, not hundreds; 128 lets a 12 MP
-/// JPEG decode at 1/8 scale (one pixel per DCT block) and then shrink by a further 2.
-pub const PDQ_DECODE_SHORT_SIDE: u32 = 128;
+/// one output cell wide; the filter needs at least 4 input pixels per cell to do its work (below
+/// 128 pixels it degenerates to point sampling and hashes drift by 40+ bits), so 256. A 12 MP
+/// JPEG then decodes at 1/8 scale (one pixel per DCT block, 504×378), and hashes stay within a
+/// few bits of full-size decoding (measured over Meta's test images in `core/tests/pdq.rs`).
+pub const PDQ_DECODE_SHORT_SIDE: u32 = 256;
 
 /// The fingerprint of one photo.
 #[derive(Debug, Clone, serde::Serialize)]
