@@ -95,13 +95,18 @@ fn synthetic_12mp_jpeg() -> Vec<u8> {
         let base = 120.0
             + 60.0 * (fx * 9.0 + fy * 3.0).sin()
             + 35.0 * (fy * 17.0 - fx * 5.0).cos()
-            + if ((x / 300) + (y / 220)) % 3 == 0 { 40.0 } else { 0.0 };
+            + if ((x / 300) + (y / 220)) % 3 == 0 {
+                40.0
+            } else {
+                0.0
+            };
         let v = |off: f32| (base + off + grain).clamp(0.0, 255.0) as u8;
         image::Rgb([v(10.0), v(0.0), v(-25.0)])
     });
     let mut out = Vec::new();
     let encoder = image::codecs::jpeg::JpegEncoder::new_with_quality(&mut out, 90);
-    img.write_with_encoder(encoder).expect("encode synthetic JPEG");
+    img.write_with_encoder(encoder)
+        .expect("encode synthetic JPEG");
     out
 }
 
@@ -146,8 +151,11 @@ fn bench_photo(label: &str, bytes: &[u8]) {
     );
     println!("    hash (filter, DCT, 8 variants):   {}", hash.summary());
     if let (Some(a), Some(b)) = (rss_before, rss_after) {
-        println!("    peak RSS while hashing: {:.1} MB (input held in memory: {:.1} MB)",
-            b.max(a) as f64 / 1024.0, bytes.len() as f64 / 1e6);
+        println!(
+            "    peak RSS while hashing: {:.1} MB (input held in memory: {:.1} MB)",
+            b.max(a) as f64 / 1024.0,
+            bytes.len() as f64 / 1e6
+        );
     }
 }
 
@@ -215,7 +223,9 @@ fn bench_ledger() {
         quality: 100,
     };
     let any = Timing::measure(QUERIES / 4, || {
-        found += ledger.find_any_orientation(&dihedral, MATCH_THRESHOLD).len();
+        found += ledger
+            .find_any_orientation(&dihedral, MATCH_THRESHOLD)
+            .len();
     });
     println!("  find_any_orientation (8 variants): {}", any.summary());
     println!("  ({found} matches in all)");

@@ -42,7 +42,10 @@ fn expected(dir: &Path) -> BTreeMap<String, Expected> {
     let json: serde_json::Value = serde_json::from_slice(&text).expect("valid JSON");
     let files = json["files"].as_object().expect("a files object");
     let parse = |v: &serde_json::Value| -> PdqHash {
-        v.as_str().expect("hash string").parse().expect("64 hex digits")
+        v.as_str()
+            .expect("hash string")
+            .parse()
+            .expect("64 hex digits")
     };
     files
         .iter()
@@ -73,7 +76,11 @@ fn fingerprint(dir: &Path, name: &str) -> PhotoFingerprint {
 fn every_image_is_within_16_bits_of_the_published_hashes() {
     let Some(dir) = pdq_dir() else { return };
     let expected = expected(&dir);
-    assert!(expected.len() >= 40, "the corpus lists {} files", expected.len());
+    assert!(
+        expected.len() >= 40,
+        "the corpus lists {} files",
+        expected.len()
+    );
     let mut failures = Vec::new();
     let mut worst = 0;
     for (name, e) in &expected {
@@ -103,8 +110,7 @@ fn every_image_is_within_16_bits_of_the_published_hashes() {
             }
         }
         // Agreement on the one decision quality drives: trust the hash or not.
-        if (fp.stored.quality < MIN_TRUSTED_QUALITY)
-            != (e.crosscheck_quality < MIN_TRUSTED_QUALITY)
+        if (fp.stored.quality < MIN_TRUSTED_QUALITY) != (e.crosscheck_quality < MIN_TRUSTED_QUALITY)
         {
             failures.push(format!(
                 "{name}: quality {} but reference {}",
@@ -201,10 +207,18 @@ fn low_quality_images_report_low_quality() {
     let Some(dir) = pdq_dir() else { return };
     for name in ["labelme/q0003.jpg", "labelme/q0004.jpg", "misc/small.jpg"] {
         let fp = fingerprint(&dir, name);
-        assert!(fp.stored.quality < MIN_TRUSTED_QUALITY, "{name}: {}", fp.stored.quality);
+        assert!(
+            fp.stored.quality < MIN_TRUSTED_QUALITY,
+            "{name}: {}",
+            fp.stored.quality
+        );
         assert!(fp.is_low_quality());
     }
-    for name in ["labelme/q0122.jpg", "dih/bridge-1-original.jpg", "pen-and-coaster.png"] {
+    for name in [
+        "labelme/q0122.jpg",
+        "dih/bridge-1-original.jpg",
+        "pen-and-coaster.png",
+    ] {
         let fp = fingerprint(&dir, name);
         assert!(!fp.is_low_quality(), "{name}: {}", fp.stored.quality);
     }
@@ -243,7 +257,9 @@ fn oriented_hash_is_the_hash_of_the_upright_photo() {
 
 #[test]
 fn damaged_files_give_typed_errors_not_panics() {
-    let Some(corpus) = common::corpus_dir() else { return };
+    let Some(corpus) = common::corpus_dir() else {
+        return;
+    };
     let files = common::files_under(&corpus.join("malformed"), &[]);
     assert!(!files.is_empty());
     let limits = Limits::default();

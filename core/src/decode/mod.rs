@@ -7,7 +7,8 @@
 //!    taller or larger than [`Limits::max_dimension`] / [`Limits::max_decoded_pixels`];
 //! 2. decodes JPEG at a reduced scale inside the decoder (the IDCT is computed at 1/2, 1/4 or 1/8
 //!    size, so a 12 MP JPEG at 1/8 never exists as 12 MP of pixels; `jpeg-decoder`'s
-//!    `Decoder::scale`);
+//!    `Decoder::scale`), and at 1/8 from the DC coefficients alone when the file is an ordinary
+//!    baseline JPEG (`jpeg_dc`: 3–4× faster, which is what keeps a fingerprint under 30 ms);
 //! 3. decodes PNG, WebP and GIF (first frame) with the `image` crate under its own allocation
 //!    limits, then shrinks them by an integer box filter;
 //! 4. optionally applies the EXIF orientation, so the caller sees the photo as a person does.
@@ -31,6 +32,8 @@
 //!
 //! Errors carry only the format, a part and a static reason, never the decoder's own message
 //! (which may quote bytes of the file).
+
+mod jpeg_dc;
 
 use std::io::{Cursor, Read};
 use std::panic::{catch_unwind, AssertUnwindSafe};
@@ -196,16 +199,31 @@ fn decode_jpeg(bytes: &[u8], request: &AnalysisRequest, limits: &Limits) -> Resu
     check_dimensions(format, stored_width, stored_height, limits)?;
     // APP1 comes before the frame header in every writer we know of, so the EXIF is read by now.
     // A photo with EXIF after SOF is treated as upright, as most viewers do.
-    let orientation = decoder
-        .exif_data()
-        .and_then(read_orientation)
-        .unwrap_or(1);
+    let orientation = decoder.exif_data().and_then(read_orientation).unwrap_or(1);
 
     let wanted = largest_reduction(stored_width, stored_height, request.min_short_side);
     let dct_reduction = [8u32, 4, 2, 1]
         .into_iter()
         .find(|&d| d <= wanted)
         .expect("1 is always <= wanted");
+    // At 1/8 a pixel is a block's DC coefficient: the DC-only path skips the inverse DCT and
+    // the AC values entirely. It declines anything unusual, which then takes the general path.
+    if dct_reduction == 8 {
+        if let Some(rgb) = jpeg_dc::decode_eighth(bytes)
+            .filter(|img| img.dimensions() == (stored_width.div_ceil(8), stored_height.div_ceil(8)))
+        {
+            let further = (wanted / 8).max(1);
+            return Ok(AnalysisImage {
+                image: shrink_by_box(&rgb, further),
+                format,
+                stored_width,
+                stored_height,
+                orientation,
+                orientation_applied: false,
+                reduction: 8 * further,
+            });
+        }
+    }
     let (scaled_w, scaled_h) = (
         stored_width.div_ceil(dct_reduction),
         stored_height.div_ceil(dct_reduction),
@@ -315,7 +333,9 @@ fn decode_with_image_crate(
     // RGBA at 16 bits per channel is the widest buffer these decoders produce.
     image_limits.max_alloc = Some(limits.max_decoded_pixels.saturating_mul(8));
     reader.limits(image_limits);
-    let mut decoder = reader.into_decoder().map_err(|e| map_image_error(e, format))?;
+    let mut decoder = reader
+        .into_decoder()
+        .map_err(|e| map_image_error(e, format))?;
     let (stored_width, stored_height) = decoder.dimensions();
     check_dimensions(format, stored_width, stored_height, limits)?;
     let orientation = decoder
@@ -343,9 +363,7 @@ fn decode_with_image_crate(
 
 fn map_image_error(e: image::ImageError, format: Format) -> Error {
     match e {
-        image::ImageError::Limits(_) => {
-            Error::limit(format, "max_decoded_pixels", Part::Header, 0)
-        }
+        image::ImageError::Limits(_) => Error::limit(format, "max_decoded_pixels", Part::Header, 0),
         image::ImageError::Unsupported(_) => Error::Unsupported {
             detected: Some(format.name()),
         },

@@ -486,10 +486,8 @@ mod tests {
     use super::*;
 
     fn temp_path(name: &str) -> PathBuf {
-        let dir = std::env::temp_dir().join(format!(
-            "sharesafe-ledger-{}-{name}",
-            std::process::id()
-        ));
+        let dir =
+            std::env::temp_dir().join(format!("sharesafe-ledger-{}-{name}", std::process::id()));
         let _ = std::fs::remove_dir_all(&dir);
         std::fs::create_dir_all(&dir).expect("temp dir");
         dir.join("ledger.bin")
@@ -519,7 +517,10 @@ mod tests {
             }
         }
         let l = Ledger::open(&path).expect("reopen");
-        assert_eq!(l.entries(), (0..10).map(entry).collect::<Vec<_>>().as_slice());
+        assert_eq!(
+            l.entries(),
+            (0..10).map(entry).collect::<Vec<_>>().as_slice()
+        );
         let mut q = entry(3).hash;
         q.0[0] ^= 0b111; // 3 bits away
         let hits = l.find(&q, 31);

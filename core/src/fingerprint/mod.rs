@@ -94,7 +94,8 @@ fn pdq_request() -> AnalysisRequest {
 fn fingerprint_decoded(decoded: crate::decode::AnalysisImage) -> PhotoFingerprint {
     let coeffs = pdq::PdqCoefficients::from_rgb(&decoded.image);
     let dihedral = coeffs.dihedral();
-    let upright = Dihedral::from_exif_orientation(decoded.orientation).unwrap_or(Dihedral::Original);
+    let upright =
+        Dihedral::from_exif_orientation(decoded.orientation).unwrap_or(Dihedral::Original);
     PhotoFingerprint {
         stored: coeffs.result(),
         oriented: PdqResult {

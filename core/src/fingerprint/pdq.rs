@@ -268,9 +268,7 @@ impl PdqCoefficients {
         let (w, h) = (image.width() as usize, image.height() as usize);
         let luma: Vec<f32> = image
             .pixels()
-            .map(|p| {
-                LUMA_R * f32::from(p[0]) + LUMA_G * f32::from(p[1]) + LUMA_B * f32::from(p[2])
-            })
+            .map(|p| LUMA_R * f32::from(p[0]) + LUMA_G * f32::from(p[1]) + LUMA_B * f32::from(p[2]))
             .collect();
         PdqCoefficients::from_luma(luma, w, h)
     }
@@ -460,8 +458,9 @@ fn dct_basis() -> &'static [[f32; GRID]; COEFFS] {
         let scale = (2.0 / GRID as f64).sqrt();
         for (k, row) in m.iter_mut().enumerate() {
             for (n, v) in row.iter_mut().enumerate() {
-                let angle =
-                    std::f64::consts::PI / (2.0 * GRID as f64) * (k as f64 + 1.0) * (2 * n + 1) as f64;
+                let angle = std::f64::consts::PI / (2.0 * GRID as f64)
+                    * (k as f64 + 1.0)
+                    * (2 * n + 1) as f64;
                 *v = (scale * angle.cos()) as f32;
             }
         }
@@ -627,7 +626,10 @@ mod tests {
             assert_eq!(best, which, "{which:?} is closest to {best:?}");
             assert!(closest <= 31, "{which:?}: {closest} bits apart");
             for other in Dihedral::ALL.into_iter().filter(|&o| o != which) {
-                assert!(direct.distance(&all.get(other)) > 64, "{which:?} vs {other:?}");
+                assert!(
+                    direct.distance(&all.get(other)) > 64,
+                    "{which:?} vs {other:?}"
+                );
             }
         }
     }
