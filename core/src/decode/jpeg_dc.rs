@@ -597,26 +597,19 @@ fn to_rgb(
     let mut rgb = Vec::with_capacity(w * h * 3);
     if single {
         rgb.extend(channels[0].iter().flat_map(|&l| [to_u8(l); 3]));
-    } else if is_rgb {
-        for i in 0..w * h {
-            rgb.extend([
-                to_u8(channels[0][i]),
-                to_u8(channels[1][i]),
-                to_u8(channels[2][i]),
-            ]);
-        }
     } else {
-        for i in 0..w * h {
-            let (yv, cb, cr) = (
-                channels[0][i],
-                channels[1][i] - 128.0,
-                channels[2][i] - 128.0,
-            );
-            rgb.extend([
-                to_u8(yv + 1.402 * cr),
-                to_u8(yv - 0.344_136 * cb - 0.714_136 * cr),
-                to_u8(yv + 1.772 * cb),
-            ]);
+        let planes = channels[0].iter().zip(&channels[1]).zip(&channels[2]);
+        for ((&a, &b), &c) in planes {
+            rgb.extend(if is_rgb {
+                [to_u8(a), to_u8(b), to_u8(c)]
+            } else {
+                let (yv, cb, cr) = (a, b - 128.0, c - 128.0);
+                [
+                    to_u8(yv + 1.402 * cr),
+                    to_u8(yv - 0.344_136 * cb - 0.714_136 * cr),
+                    to_u8(yv + 1.772 * cb),
+                ]
+            });
         }
     }
     RgbImage::from_raw(u32::try_from(w).ok()?, u32::try_from(h).ok()?, rgb)

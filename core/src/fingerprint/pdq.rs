@@ -437,14 +437,14 @@ fn decimate(luma: &[f32], width: usize, height: usize) -> [[f32; GRID]; GRID] {
 fn quality_of(g: &[[f32; GRID]; GRID]) -> u8 {
     let step = |u: f32, v: f32| (((u - v) * 100.0) / 255.0) as i32;
     let mut total: i64 = 0;
-    for y in 0..GRID - 1 {
-        for x in 0..GRID {
-            total += i64::from(step(g[y][x], g[y + 1][x]).abs());
+    for rows in g.windows(2) {
+        for (&u, &v) in rows[0].iter().zip(rows[1].iter()) {
+            total += i64::from(step(u, v).abs());
         }
     }
     for row in g.iter() {
-        for x in 0..GRID - 1 {
-            total += i64::from(step(row[x], row[x + 1]).abs());
+        for pair in row.windows(2) {
+            total += i64::from(step(pair[0], pair[1]).abs());
         }
     }
     (total / 90).min(100) as u8
@@ -560,11 +560,11 @@ mod tests {
             box_blur_line(&src, &mut dst, window);
             let right = window / 2;
             let left = window - 1 - right;
-            for i in 0..16usize {
+            for (i, &got) in dst.iter().enumerate() {
                 let lo = i.saturating_sub(left);
                 let hi = (i + right).min(15);
                 let avg = (lo..=hi).map(|v| v as f32).sum::<f32>() / (hi - lo + 1) as f32;
-                assert!((dst[i] - avg).abs() < 1e-4, "window {window} at {i}");
+                assert!((got - avg).abs() < 1e-4, "window {window} at {i}");
             }
         }
         // The reference's worked example (window 8): out[4] averages samples 1..=8.
