@@ -8,7 +8,7 @@
 //! 2. decodes JPEG at a reduced scale inside the decoder (the IDCT is computed at 1/2, 1/4 or 1/8
 //!    size, so a 12 MP JPEG at 1/8 never exists as 12 MP of pixels; `jpeg-decoder`'s
 //!    `Decoder::scale`), and at 1/8 from the DC coefficients alone when the file is an ordinary
-//!    baseline JPEG (`jpeg_dc`: 3–4× faster, which is what keeps a fingerprint under 30 ms);
+//!    baseline JPEG (`jpeg_dc`: no inverse DCT, AC values skipped, one thread);
 //! 3. decodes PNG, WebP and GIF (first frame) with the `image` crate under its own allocation
 //!    limits, then shrinks them by an integer box filter;
 //! 4. optionally applies the EXIF orientation, so the caller sees the photo as a person does.
@@ -209,7 +209,7 @@ fn decode_jpeg(bytes: &[u8], request: &AnalysisRequest, limits: &Limits) -> Resu
     // At 1/8 a pixel is a block's DC coefficient: the DC-only path skips the inverse DCT and
     // the AC values entirely. It declines anything unusual, which then takes the general path.
     if dct_reduction == 8 {
-        if let Some(rgb) = jpeg_dc::decode_eighth(bytes)
+        if let Some(rgb) = jpeg_dc::decode_eighth(bytes, limits.max_decoded_pixels)
             .filter(|img| img.dimensions() == (stored_width.div_ceil(8), stored_height.div_ceil(8)))
         {
             let further = (wanted / 8).max(1);
