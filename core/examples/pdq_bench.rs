@@ -45,38 +45,36 @@ fn reset_peak_rss() {
 
 struct Timing {
     wall_ms: Vec<f64>,
-    cpu_ms: Vec<f64>,
+    /// Mean CPU time per run: the kernel updates a running thread's CPU clock only at ticks and
+    /// switches, so one run's CPU time is imprecise but the total over all runs is not.
+    cpu_mean_ms: Option<f64>,
 }
 
 impl Timing {
     fn measure(runs: usize, mut f: impl FnMut()) -> Timing {
-        let mut t = Timing {
-            wall_ms: Vec::new(),
-            cpu_ms: Vec::new(),
-        };
+        let mut wall_ms = Vec::with_capacity(runs);
+        let cpu0 = thread_cpu_ns();
         for _ in 0..runs {
-            let cpu0 = thread_cpu_ns();
             let w0 = Instant::now();
             f();
-            t.wall_ms.push(w0.elapsed().as_secs_f64() * 1e3);
-            if let (Some(a), Some(b)) = (cpu0, thread_cpu_ns()) {
-                t.cpu_ms.push(b.saturating_sub(a) as f64 / 1e6);
-            }
+            wall_ms.push(w0.elapsed().as_secs_f64() * 1e3);
         }
-        t
+        let cpu_mean_ms = match (cpu0, thread_cpu_ns()) {
+            (Some(a), Some(b)) => Some(b.saturating_sub(a) as f64 / 1e6 / runs as f64),
+            _ => None,
+        };
+        Timing {
+            wall_ms,
+            cpu_mean_ms,
+        }
     }
 
     fn summary(&self) -> String {
-        let stats = |v: &[f64]| {
-            let mut s = v.to_vec();
-            s.sort_by(f64::total_cmp);
-            (s[0], s[s.len() / 2])
-        };
-        let (wmin, wmed) = stats(&self.wall_ms);
-        let mut out = format!("wall min {wmin:7.2} ms, median {wmed:7.2} ms");
-        if !self.cpu_ms.is_empty() {
-            let (cmin, cmed) = stats(&self.cpu_ms);
-            out += &format!(" | cpu min {cmin:7.2} ms, median {cmed:7.2} ms");
+        let mut s = self.wall_ms.clone();
+        s.sort_by(f64::total_cmp);
+        let mut out = format!("wall min {:7.2} ms, median {:7.2} ms", s[0], s[s.len() / 2]);
+        if let Some(cpu) = self.cpu_mean_ms {
+            out += &format!(" | cpu mean {cpu:7.2} ms");
         }
         out
     }

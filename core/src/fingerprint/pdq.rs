@@ -372,8 +372,6 @@ fn jarosz_filter(luma: &mut [f32], width: usize, height: usize) {
     let wx = jarosz_window(width);
     let wy = jarosz_window(height);
     let mut scratch = vec![0f32; luma.len()];
-    let mut line_in = vec![0f32; width.max(height)];
-    let mut line_out = vec![0f32; width.max(height)];
     for _ in 0..JAROSZ_PASSES {
         for (src, dst) in luma
             .chunks_exact(width)
@@ -381,14 +379,35 @@ fn jarosz_filter(luma: &mut [f32], width: usize, height: usize) {
         {
             box_blur_line(src, dst, wx);
         }
-        for x in 0..width {
-            for y in 0..height {
-                line_in[y] = scratch[y * width + x];
+        box_blur_columns(&scratch, luma, width, height, wy);
+    }
+}
+
+/// [`box_blur_line`] down every column at once: one running sum per column, rows added and
+/// removed whole, so memory is read row by row (cache-friendly, vectorisable).
+fn box_blur_columns(src: &[f32], dst: &mut [f32], width: usize, height: usize, window: usize) {
+    let right = window / 2;
+    let left = window - 1 - right;
+    let mut sums = vec![0f64; width];
+    let (mut lo, mut hi) = (0usize, 0usize);
+    for (y, out_row) in dst.chunks_exact_mut(width).enumerate().take(height) {
+        let want_hi = (y + right + 1).min(height);
+        while hi < want_hi {
+            for (s, &v) in sums.iter_mut().zip(&src[hi * width..(hi + 1) * width]) {
+                *s += f64::from(v);
             }
-            box_blur_line(&line_in[..height], &mut line_out[..height], wy);
-            for y in 0..height {
-                luma[y * width + x] = line_out[y];
+            hi += 1;
+        }
+        let want_lo = y.saturating_sub(left);
+        while lo < want_lo {
+            for (s, &v) in sums.iter_mut().zip(&src[lo * width..(lo + 1) * width]) {
+                *s -= f64::from(v);
             }
+            lo += 1;
+        }
+        let inv = 1.0 / (hi - lo) as f64;
+        for (o, &s) in out_row.iter_mut().zip(&sums) {
+            *o = (s * inv) as f32;
         }
     }
 }
@@ -571,6 +590,27 @@ mod tests {
         let mut dst = vec![0f32; 16];
         box_blur_line(&src, &mut dst, 8);
         assert!((dst[4] - 36.0 / 8.0).abs() < 1e-5);
+    }
+
+    #[test]
+    fn column_blur_equals_line_blur_of_each_column() {
+        let (w, h) = (7usize, 23usize);
+        let src: Vec<f32> = (0..w * h).map(|i| ((i * 37) % 101) as f32).collect();
+        for window in 1..=6 {
+            let mut dst = vec![0f32; w * h];
+            box_blur_columns(&src, &mut dst, w, h, window);
+            for x in 0..w {
+                let col: Vec<f32> = (0..h).map(|y| src[y * w + x]).collect();
+                let mut expect = vec![0f32; h];
+                box_blur_line(&col, &mut expect, window);
+                for y in 0..h {
+                    assert!(
+                        (dst[y * w + x] - expect[y]).abs() < 1e-3,
+                        "w{window} {x},{y}"
+                    );
+                }
+            }
+        }
     }
 
     #[test]
