@@ -204,9 +204,13 @@ pub fn is_disk_full(e: &Error) -> bool {
     }
 }
 
-/// Formats the batch engine cleans today.
+/// Formats the batch engine cleans: every format the core recognises has a cleaner; the
+/// exhaustive match makes a new format a conscious decision here.
 fn cleanable(format: Format) -> bool {
-    matches!(format, Format::Jpeg | Format::Png | Format::Webp)
+    match format {
+        Format::Jpeg | Format::Png | Format::Webp | Format::Gif => true,
+        Format::Heif | Format::Avif | Format::Mp4 | Format::Mov => true,
+    }
 }
 
 /// A random secret (std's per-process random keys, a counter and the clock), for output names.
