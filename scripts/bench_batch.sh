@@ -36,20 +36,32 @@ def fresh(name):
     d.mkdir()
     return d
 
+TIME = shutil.which("time") or ("/usr/bin/time" if os.path.exists("/usr/bin/time") else None)
+
 def run(cmds):
-    """Runs the commands at once; returns (seconds, peak RSS MB of the largest). posix_spawn
-    (vfork in glibc), not fork: a forked child's peak RSS would start at Python's own."""
+    """Runs the commands at once; returns (seconds, peak RSS MB of the largest). The peak comes
+    from GNU time, whose child starts small: a child forked or spawned from Python would carry
+    Python's own peak RSS across exec."""
     t0 = time.perf_counter()
-    null = [(os.POSIX_SPAWN_OPEN, 1, os.devnull, os.O_WRONLY, 0),
-            (os.POSIX_SPAWN_OPEN, 2, os.devnull, os.O_WRONLY, 0)]
-    pids = [os.posix_spawn(c[0], c, os.environ, file_actions=null) for c in cmds]
+    outs, procs = [], []
+    for c in cmds:
+        f = tempfile.NamedTemporaryFile(prefix="rss-", delete=False)
+        f.close()
+        outs.append(f.name)
+        pre = [TIME, "-f", "%M", "-o", f.name] if TIME else []
+        procs.append(subprocess.Popen(pre + c, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE))
+    for p in procs:
+        if p.wait() != 0:
+            sys.exit(f"failed ({p.returncode}): {' '.join(map(str, p.args[:8]))}\n{p.stderr.read().decode(errors='replace')[-1000:]}")
+    dt = time.perf_counter() - t0
     rss = 0.0
-    for pid in pids:
-        _, status, usage = os.wait4(pid, 0)
-        if os.waitstatus_to_exitcode(status) != 0:
-            sys.exit(f"failed ({os.waitstatus_to_exitcode(status)}): {' '.join(cmds[0][:4])}")
-        rss = max(rss, usage.ru_maxrss / 1024)
-    return time.perf_counter() - t0, rss
+    for o in outs:
+        try:
+            rss = max(rss, int(open(o).read().split()[-1]) / 1024)
+        except (ValueError, IndexError):
+            rss = float("nan")
+        os.unlink(o)
+    return dt, rss
 
 def best(n, make):
     return min((run(make()) for _ in range(n)), key=lambda r: r[0])
