@@ -5,13 +5,17 @@
 //! refusal with its reason, and the others go on. Every file goes through the same verified,
 //! atomic [`crate::clean_file`] / [`crate::clean_file_in_place`].
 
+use std::collections::BTreeSet;
+use std::hash::{BuildHasher, Hasher};
 use std::path::{Path, PathBuf};
-use std::sync::atomic::{AtomicUsize, Ordering};
+use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
 use std::sync::mpsc;
 
 use crate::clean::{clean_file, clean_file_in_place, CleanOptions, CleanReport};
 use crate::error::Error;
 use crate::format::{sniff, Format, SNIFF_LEN};
+use crate::journal::{DoneRecord, Journal};
+use crate::parts::PartKind;
 
 /// Where cleaned files go.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -19,14 +23,30 @@ pub enum BatchOutput {
     /// Into this directory, under each item's relative name (created as needed). Originals are
     /// untouched. An existing output file is never overwritten: the item is skipped.
     Directory(PathBuf),
-    /// Each original is replaced atomically by its verified clean copy.
+    /// Each original is replaced atomically by its verified clean copy (temporary file in the
+    /// same folder, fsync, rename, fsync of the folder).
     InPlace,
 }
 
-/// How a batch runs.
+/// How cleaned files are named in an output directory.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub enum OutputNames {
+    /// The original name and subfolders (with the extension fixed when it lies).
+    #[default]
+    Keep,
+    /// A random 16-hex-digit name with the right extension, all in the output folder itself:
+    /// "IMG_20240612_Lisa_school.jpg" tells a stranger a name, a date and a school; the folder
+    /// names too. Stable across a resumed run (the secret is kept in the journal). Applies to
+    /// [`BatchOutput::Directory`] only: in place, files keep their names.
+    Random,
+}
+
+/// How a batch runs. Build one with `BatchOptions { output, ..Default::default() }`.
 #[derive(Debug, Clone)]
 pub struct BatchOptions {
-    /// Options for every clean, including the cancel token for the whole batch.
+    /// Options for every clean, including the cancel token for the whole batch and
+    /// [`CleanOptions::keep_capture_date`] (which also sets each output's modification time to
+    /// the capture time).
     pub clean: CleanOptions,
     /// Where cleaned files go.
     pub output: BatchOutput,
@@ -35,6 +55,25 @@ pub struct BatchOptions {
     /// A gentler stop than `clean.cancel`: files already being cleaned finish, no new one starts
     /// (what Ctrl-C does in the CLI).
     pub stop: Option<crate::CancelToken>,
+    /// How outputs are named.
+    pub names: OutputNames,
+    /// The journal file that lets an interrupted batch resume (see [`crate::journal`]): items it
+    /// records as done, whose output is unchanged, are skipped; ShareSafe's temporary files left
+    /// by the interrupted run are removed. Removed when the batch completes. `None`: no resume.
+    pub journal: Option<PathBuf>,
+}
+
+impl Default for BatchOptions {
+    fn default() -> Self {
+        BatchOptions {
+            clean: CleanOptions::default(),
+            output: BatchOutput::InPlace,
+            jobs: 0,
+            stop: None,
+            names: OutputNames::Keep,
+            journal: None,
+        }
+    }
 }
 
 /// One file to clean.
@@ -77,9 +116,15 @@ pub enum ItemOutcome {
     },
     /// Not cleaned, for this reason (nothing was written for it).
     Refused(Error),
-    /// Not attempted (not a photo or video ShareSafe knows, output already there, cancelled).
+    /// Not attempted (not a photo or video ShareSafe knows, output already there, cancelled,
+    /// [`ALREADY_CLEANED`] in an earlier run of a resumed batch).
     Skipped(&'static str),
 }
+
+/// The reason of items a resumed batch skips because an earlier run cleaned them.
+pub const ALREADY_CLEANED: &str = "cleaned in an earlier run";
+/// The reason of items not started because the disk filled up.
+pub const STOPPED_DISK_FULL: &str = "not started: the disk is full";
 
 /// One item's result.
 #[derive(Debug)]
@@ -101,6 +146,8 @@ pub struct BatchProgress<'a> {
     pub total: usize,
     /// Input bytes of the items finished so far.
     pub bytes_done: u64,
+    /// Input bytes of all items (as they were when the batch started).
+    pub bytes_total: u64,
     /// The item that just finished.
     pub item: &'a ItemResult,
 }
@@ -110,18 +157,51 @@ pub struct BatchProgress<'a> {
 pub struct BatchSummary {
     /// Every item's result, in input order.
     pub items: Vec<ItemResult>,
-    /// How many were cleaned.
+    /// How many were cleaned (in this run).
     pub cleaned: usize,
     /// How many were refused.
     pub refused: usize,
-    /// How many were skipped.
+    /// How many were skipped (including those already cleaned in an earlier run).
     pub skipped: usize,
+    /// How many were skipped because an earlier, interrupted run of this batch cleaned them.
+    pub resumed: usize,
     /// True when the batch was cancelled before every item was attempted.
     pub cancelled: bool,
+    /// True when the disk filled up: the batch stopped, the file being written was discarded,
+    /// and every original is intact. Free space and run the batch again to resume.
+    pub disk_full: bool,
     /// Input bytes of the cleaned items.
     pub bytes_in: u64,
     /// Output bytes of the cleaned items.
     pub bytes_out: u64,
+    /// What the cleaned files gave away: each kind of removed information with the number of
+    /// files it was removed from, most common first.
+    pub found: Vec<(PartKind, usize)>,
+}
+
+impl BatchSummary {
+    /// Bytes of metadata removed from the cleaned items.
+    pub fn bytes_removed(&self) -> u64 {
+        self.bytes_in.saturating_sub(self.bytes_out)
+    }
+
+    /// True when every item was attempted (not cancelled, not stopped by a full disk).
+    pub fn complete(&self) -> bool {
+        !self.cancelled && !self.disk_full
+    }
+}
+
+/// True when `e` says the disk (or the user's quota) is full.
+pub fn is_disk_full(e: &Error) -> bool {
+    match e {
+        Error::Io { source, .. } => {
+            // ENOSPC (28) and EDQUOT (122 on Linux, 69 on macOS/iOS).
+            source.kind() == std::io::ErrorKind::StorageFull
+                || source.kind() == std::io::ErrorKind::QuotaExceeded
+                || matches!(source.raw_os_error(), Some(28))
+        }
+        _ => false,
+    }
 }
 
 /// Formats the batch engine cleans: every format the core recognises has a cleaner; the
@@ -133,37 +213,87 @@ fn cleanable(format: Format) -> bool {
     }
 }
 
-fn clean_one(item: &BatchItem, opts: &BatchOptions) -> (ItemOutcome, u64) {
-    let size = std::fs::symlink_metadata(&item.path)
-        .map(|m| m.len())
-        .unwrap_or(0);
+/// A random secret (std's per-process random keys, a counter and the clock), for output names.
+fn random_key() -> [u8; 16] {
+    static COUNTER: AtomicUsize = AtomicUsize::new(0);
+    let mut key = [0u8; 16];
+    for half in key.chunks_mut(8) {
+        let mut h = std::collections::hash_map::RandomState::new().build_hasher();
+        h.write_usize(COUNTER.fetch_add(1, Ordering::Relaxed));
+        h.write_u32(std::process::id());
+        if let Ok(t) = std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH) {
+            h.write_u128(t.as_nanos());
+        }
+        half.copy_from_slice(&h.finish().to_le_bytes());
+    }
+    key
+}
+
+/// The random name of an item: a keyed hash of its input path, so a resumed batch picks the same
+/// name again and does not write a second copy.
+fn random_name(key: &[u8; 16], item: &BatchItem, format: Format) -> PathBuf {
+    let mut h = std::collections::hash_map::DefaultHasher::new();
+    h.write(key);
+    h.write(item.path.as_os_str().as_encoded_bytes());
+    PathBuf::from(format!("{:016x}.{}", h.finish(), format.extension()))
+}
+
+/// What identifies a batch's settings in its journal (stable across runs and Rust versions).
+fn fingerprint(opts: &BatchOptions) -> u64 {
+    let mut h: u64 = 0xcbf2_9ce4_8422_2325; // FNV-1a
+    let mut eat = |b: &[u8]| {
+        for &x in b {
+            h ^= u64::from(x);
+            h = h.wrapping_mul(0x0100_0000_01b3);
+        }
+    };
+    match &opts.output {
+        BatchOutput::InPlace => eat(b"in-place"),
+        BatchOutput::Directory(d) => {
+            eat(b"dir:");
+            eat(d.as_os_str().as_encoded_bytes());
+            eat(match opts.names {
+                OutputNames::Keep => b":keep",
+                OutputNames::Random => b":random",
+            });
+        }
+    }
+    h
+}
+
+struct Run<'a> {
+    opts: &'a BatchOptions,
+    name_key: [u8; 16],
+    disk_full: &'a AtomicBool,
+}
+
+fn read_head(path: &Path, head: &mut [u8; SNIFF_LEN]) -> std::io::Result<usize> {
+    use std::io::Read;
+    let mut f = std::fs::File::open(path)?;
+    let mut n = 0;
+    while n < head.len() {
+        match f.read(&mut head[n..]) {
+            Ok(0) => break,
+            Ok(k) => n += k,
+            Err(e) if e.kind() == std::io::ErrorKind::Interrupted => continue,
+            Err(e) => return Err(e),
+        }
+    }
+    Ok(n)
+}
+
+fn clean_one(item: &BatchItem, run: &Run<'_>) -> (ItemOutcome, u64) {
+    let opts = run.opts;
+    let size = std::fs::metadata(&item.path).map(|m| m.len()).unwrap_or(0);
     let mut head = [0u8; SNIFF_LEN];
-    let n = match std::fs::File::open(&item.path).and_then(|mut f| {
-        use std::io::Read;
-        let mut n = 0;
-        while n < head.len() {
-            match f.read(&mut head[n..])? {
-                0 => break,
-                k => n += k,
-            }
-        }
-        Ok(n)
-    }) {
+    let n = match read_head(&item.path, &mut head) {
         Ok(n) => n,
-        Err(e) => {
-            return (
-                ItemOutcome::Refused(Error::Io {
-                    op: "open input",
-                    source: e,
-                }),
-                size,
-            )
-        }
+        Err(e) => return (ItemOutcome::Refused(Error::io("open input", e)), size),
     };
     if n == 0 {
         return (ItemOutcome::Skipped("empty file"), size);
     }
-    match sniff(&head[..n]) {
+    let format = match sniff(&head[..n]) {
         None => {
             return (
                 ItemOutcome::Skipped("not a photo or video ShareSafe recognises"),
@@ -178,14 +308,24 @@ fn clean_one(item: &BatchItem, opts: &BatchOptions) -> (ItemOutcome, u64) {
                 size,
             )
         }
-        Some(_) => {}
-    }
+        Some(f) => f,
+    };
     let result = match &opts.output {
         BatchOutput::InPlace => {
-            clean_file_in_place(&item.path, &opts.clean).map(|r| (item.path.clone(), r))
+            // A link the user asked to follow is cleaned where it points, and stays a link.
+            let target = match std::fs::symlink_metadata(&item.path) {
+                Ok(m) if m.file_type().is_symlink() => {
+                    std::fs::canonicalize(&item.path).unwrap_or_else(|_| item.path.clone())
+                }
+                _ => item.path.clone(),
+            };
+            clean_file_in_place(&target, &opts.clean).map(|r| (target, r))
         }
         BatchOutput::Directory(dir) => {
-            let out = output_path(dir, item, &head[..n]);
+            let out = match opts.names {
+                OutputNames::Keep => output_path(dir, item, &head[..n]),
+                OutputNames::Random => dir.join(random_name(&run.name_key, item, format)),
+            };
             match out.parent().map(std::fs::create_dir_all) {
                 Some(Err(e)) => Err(Error::Io {
                     op: "create output directory",
@@ -196,12 +336,81 @@ fn clean_one(item: &BatchItem, opts: &BatchOptions) -> (ItemOutcome, u64) {
         }
     };
     let outcome = match result {
-        Ok((output, report)) => ItemOutcome::Cleaned { output, report },
+        Ok((output, report)) => {
+            if opts.clean.keep_capture_date {
+                if let Some(t) = report.capture_time_unix {
+                    set_file_time(&output, t);
+                }
+            }
+            ItemOutcome::Cleaned { output, report }
+        }
         Err(Error::OutputExists) => ItemOutcome::Skipped("output file already exists"),
         Err(Error::Cancelled) => ItemOutcome::Skipped("cancelled"),
-        Err(e) => ItemOutcome::Refused(e),
+        Err(e) => {
+            if is_disk_full(&e) {
+                // Every further file would fail the same way; stop starting new ones.
+                run.disk_full.store(true, Ordering::SeqCst);
+            }
+            ItemOutcome::Refused(e)
+        }
     };
     (outcome, size)
+}
+
+/// Sets a clean file's modification time to its capture time (what photo apps sort by). A
+/// failure only costs the sort order, so it is logged, not fatal.
+fn set_file_time(path: &Path, unix_seconds: i64) {
+    let Ok(secs) = u64::try_from(unix_seconds) else {
+        return;
+    };
+    let time = std::time::UNIX_EPOCH + std::time::Duration::from_secs(secs);
+    // Read-only is enough for the owner, and a read-only photo (kept so in place) stays so.
+    let r = std::fs::File::open(path).and_then(|f| f.set_modified(time));
+    if let Err(e) = r {
+        log::warn!("could not set a cleaned file's time: {e}");
+    }
+}
+
+/// Folders where an item's temporary files are written: its own folder in place, the output
+/// folder it goes to otherwise.
+fn temp_dirs(items: &[BatchItem], opts: &BatchOptions) -> BTreeSet<PathBuf> {
+    let parent = |p: &Path| -> PathBuf {
+        match p.parent() {
+            Some(d) if !d.as_os_str().is_empty() => d.to_path_buf(),
+            _ => PathBuf::from("."),
+        }
+    };
+    match (&opts.output, opts.names) {
+        (BatchOutput::InPlace, _) => items.iter().map(|i| parent(&i.path)).collect(),
+        (BatchOutput::Directory(d), OutputNames::Random) => [d.clone()].into(),
+        (BatchOutput::Directory(d), OutputNames::Keep) => {
+            items.iter().map(|i| parent(&d.join(&i.relative))).collect()
+        }
+    }
+}
+
+/// Removes ShareSafe's temporary files an interrupted run left in `dirs` (a SIGKILL or a power
+/// cut gives a temporary file no chance to remove itself).
+fn sweep_temporaries(dirs: &BTreeSet<PathBuf>) -> usize {
+    let mut removed = 0;
+    for d in dirs {
+        let Ok(rd) = std::fs::read_dir(d) else {
+            continue;
+        };
+        for e in rd.flatten() {
+            let is_ours = e
+                .file_name()
+                .to_str()
+                .is_some_and(crate::atomic::is_temp_name);
+            if is_ours
+                && e.file_type().is_ok_and(|t| t.is_file())
+                && std::fs::remove_file(e.path()).is_ok()
+            {
+                removed += 1;
+            }
+        }
+    }
+    removed
 }
 
 /// The output path for an item: its relative name under `dir`, with the extension corrected when
@@ -237,7 +446,9 @@ pub fn extension_matches(format: Format, ext: Option<&str>) -> bool {
 
 /// Cleans every item, `opts.jobs` at a time, calling `on_progress` (on the calling thread) after
 /// each one. Cancellation (through `opts.clean.cancel`) lets running files finish or abort
-/// cleanly, starts no new ones, and marks the rest skipped.
+/// cleanly, starts no new ones, and marks the rest skipped. A full disk stops the batch the same
+/// way ([`BatchSummary::disk_full`]). With [`BatchOptions::journal`], a batch interrupted in any
+/// way (even killed) resumes where it stopped when run again.
 pub fn clean_batch(
     items: &[BatchItem],
     opts: &BatchOptions,
@@ -250,134 +461,290 @@ pub fn clean_batch(
         n => n,
     }
     .clamp(1, items.len().max(1));
-    let next = AtomicUsize::new(0);
-    let cancelled = || {
-        opts.clean.cancel.as_ref().is_some_and(|c| c.is_cancelled())
-            || opts.stop.as_ref().is_some_and(|c| c.is_cancelled())
+    let mut journal = opts.journal.as_deref().and_then(|p| {
+        Journal::open(p, fingerprint(opts), random_key())
+            .map_err(|e| log::warn!("batch journal unavailable, the batch cannot resume: {e}"))
+            .ok()
+    });
+    if journal.as_ref().is_some_and(|j| j.resumed) {
+        let n = sweep_temporaries(&temp_dirs(items, opts));
+        log::debug!("resuming a batch; removed {n} temporary files of the interrupted run");
+    }
+    let run = Run {
+        opts,
+        name_key: journal.as_ref().map_or_else(random_key, |j| j.name_key),
+        disk_full: &AtomicBool::new(false),
     };
+    let sizes: Vec<u64> = items
+        .iter()
+        .map(|i| std::fs::metadata(&i.path).map(|m| m.len()).unwrap_or(0))
+        .collect();
+    let bytes_total = sizes.iter().sum();
     let mut results: Vec<Option<ItemResult>> = (0..items.len()).map(|_| None).collect();
     let mut summary = BatchSummary::default();
+    let (mut done, mut bytes_done) = (0usize, 0u64);
+    // Items an earlier run finished are reported first, without touching them.
+    let mut pending = Vec::with_capacity(items.len());
+    for (i, item) in items.iter().enumerate() {
+        if journal
+            .as_ref()
+            .and_then(|j| j.finished(&item.path))
+            .is_some()
+        {
+            let r = ItemResult {
+                index: i,
+                input: item.path.clone(),
+                outcome: ItemOutcome::Skipped(ALREADY_CLEANED),
+            };
+            done += 1;
+            bytes_done += sizes[i];
+            on_progress(&BatchProgress {
+                done,
+                total: items.len(),
+                bytes_done,
+                bytes_total,
+                item: &r,
+            });
+            results[i] = Some(r);
+        } else {
+            pending.push(i);
+        }
+    }
+    let stopped = || {
+        opts.clean.cancel.as_ref().is_some_and(|c| c.is_cancelled())
+            || opts.stop.as_ref().is_some_and(|c| c.is_cancelled())
+            || run.disk_full.load(Ordering::SeqCst)
+    };
+    let next = AtomicUsize::new(0);
     let (tx, rx) = mpsc::channel::<(ItemResult, u64)>();
     std::thread::scope(|scope| {
-        for _ in 0..jobs {
+        for _ in 0..jobs.min(pending.len()) {
             let tx = tx.clone();
-            let next = &next;
+            let (next, pending, run, stopped) = (&next, &pending, &run, &stopped);
             scope.spawn(move || loop {
-                if cancelled() {
+                if stopped() {
                     break;
                 }
-                let i = next.fetch_add(1, Ordering::SeqCst);
-                let Some(item) = items.get(i) else { break };
+                let Some(&i) = pending.get(next.fetch_add(1, Ordering::SeqCst)) else {
+                    break;
+                };
+                let item = &items[i];
                 // A bug in one file's clean must not take the batch down with it.
                 let (outcome, size) =
-                    std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
-                        clean_one(item, opts)
-                    }))
-                    .unwrap_or((
-                        ItemOutcome::Refused(Error::Internal("panic while cleaning")),
-                        0,
-                    ));
-                if tx
-                    .send((
-                        ItemResult {
-                            index: i,
-                            input: item.path.clone(),
-                            outcome,
-                        },
-                        size,
-                    ))
-                    .is_err()
-                {
+                    std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| clean_one(item, run)))
+                        .unwrap_or((
+                            ItemOutcome::Refused(Error::Internal("panic while cleaning")),
+                            0,
+                        ));
+                let result = ItemResult {
+                    index: i,
+                    input: item.path.clone(),
+                    outcome,
+                };
+                if tx.send((result, size)).is_err() {
                     break;
                 }
             });
         }
         drop(tx);
-        let mut bytes_done = 0u64;
-        for (done, (result, size)) in (1..).zip(rx) {
+        for (result, size) in rx {
+            if let (Some(j), ItemOutcome::Cleaned { output, .. }) =
+                (journal.as_mut(), &result.outcome)
+            {
+                let recorded = DoneRecord::of(output)
+                    .map_err(|e| Error::io("read output", e))
+                    .and_then(|rec| j.record_done(&result.input, &rec));
+                if let Err(e) = recorded {
+                    // The clean file is published and verified; only the resume loses track.
+                    log::warn!("batch journal not updated: {e}");
+                    if is_disk_full(&e) {
+                        run.disk_full.store(true, Ordering::SeqCst);
+                    }
+                }
+            }
+            done += 1;
             bytes_done += size;
             on_progress(&BatchProgress {
                 done,
                 total: items.len(),
                 bytes_done,
+                bytes_total,
                 item: &result,
             });
             let i = result.index;
             results[i] = Some(result);
         }
     });
-    summary.cancelled = cancelled() && results.iter().any(Option::is_none);
+    summary.disk_full = run.disk_full.load(Ordering::SeqCst);
+    summary.cancelled = !summary.disk_full && stopped() && results.iter().any(Option::is_none);
+    let mut found: Vec<(PartKind, usize)> = Vec::new();
     for (i, r) in results.into_iter().enumerate() {
         let r = r.unwrap_or_else(|| ItemResult {
             index: i,
             input: items[i].path.clone(),
-            outcome: ItemOutcome::Skipped("cancelled"),
+            outcome: ItemOutcome::Skipped(if summary.disk_full {
+                STOPPED_DISK_FULL
+            } else {
+                "cancelled"
+            }),
         });
         match &r.outcome {
             ItemOutcome::Cleaned { report, .. } => {
                 summary.cleaned += 1;
                 summary.bytes_in += report.input_bytes;
                 summary.bytes_out += report.output_bytes;
+                let mut kinds = report.removed_kinds();
+                if report.capture_date.is_some() && !kinds.contains(&PartKind::Exif) {
+                    // Rewritten to the date alone: the camera, place and the rest were removed.
+                    kinds.push(PartKind::Exif);
+                }
+                for kind in kinds {
+                    match found.iter_mut().find(|(k, _)| *k == kind) {
+                        Some((_, n)) => *n += 1,
+                        None => found.push((kind, 1)),
+                    }
+                }
             }
             ItemOutcome::Refused(_) => summary.refused += 1,
-            ItemOutcome::Skipped(_) => summary.skipped += 1,
+            ItemOutcome::Skipped(why) => {
+                summary.skipped += 1;
+                if *why == ALREADY_CLEANED {
+                    summary.resumed += 1;
+                }
+            }
         }
         summary.items.push(r);
+    }
+    found.sort_by_key(|f| std::cmp::Reverse(f.1));
+    summary.found = found;
+    if let (Some(j), Some(path)) = (journal, opts.journal.as_deref()) {
+        if summary.complete() {
+            drop(j);
+            if let Err(e) = std::fs::remove_file(path) {
+                log::warn!("could not remove the finished batch journal: {e}");
+            }
+        } else if let Err(e) = j.sync() {
+            log::warn!("batch journal not synced: {e}");
+        }
     }
     summary
 }
 
+/// How [`collect_items_with`] expands folders.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct CollectOptions {
+    /// Descend into subfolders.
+    pub recursive: bool,
+    /// Follow symbolic links (to files and folders, loops detected). Off by default: a link can
+    /// lead out of the folder the parent chose, to files they did not mean to touch.
+    pub follow_symlinks: bool,
+}
+
+/// What [`collect_items_with`] found.
+#[derive(Debug, Default)]
+pub struct Collected {
+    /// The files to clean, in a stable order (sorted by name within each folder).
+    pub items: Vec<BatchItem>,
+    /// Folders that could not be read.
+    pub unreadable: Vec<PathBuf>,
+    /// Symbolic links that were not followed (so each still gets a line in a summary).
+    pub links_not_followed: Vec<PathBuf>,
+}
+
 /// Expands files and folders into batch items. Folders are read recursively when `recursive`
 /// (else their files only); symbolic links are not followed (a link could lead out of the folder
-/// the parent chose), ShareSafe's own temporary files are ignored, and every other entry becomes
-/// an item so that each gets a line in the summary. Items under a folder are named by their path
-/// below it. Unreadable folders are returned in the second list.
+/// the parent chose), ShareSafe's own temporary and journal files are ignored, and every other
+/// entry becomes an item so that each gets a line in the summary. Items under a folder are named
+/// by their path below it. Unreadable folders are returned in the second list.
 pub fn collect_items(paths: &[PathBuf], recursive: bool) -> (Vec<BatchItem>, Vec<PathBuf>) {
-    let mut items = Vec::new();
-    let mut unreadable = Vec::new();
+    let c = collect_items_with(
+        paths,
+        &CollectOptions {
+            recursive,
+            follow_symlinks: false,
+        },
+    );
+    (c.items, c.unreadable)
+}
+
+/// [`collect_items`] with every option, and the links it did not follow.
+pub fn collect_items_with(paths: &[PathBuf], opts: &CollectOptions) -> Collected {
+    let mut c = Collected::default();
+    let mut visited = BTreeSet::new();
     for p in paths {
-        match std::fs::symlink_metadata(p) {
-            Ok(m) if m.is_dir() => walk(p, p, recursive, &mut items, &mut unreadable),
-            _ => items.push(BatchItem::new(p.clone())),
+        let is_dir = if opts.follow_symlinks {
+            std::fs::metadata(p).is_ok_and(|m| m.is_dir())
+        } else {
+            std::fs::symlink_metadata(p).is_ok_and(|m| m.is_dir())
+        };
+        if is_dir {
+            walk(p, p, opts, &mut c, &mut visited);
+        } else {
+            c.items.push(BatchItem::new(p.clone()));
         }
     }
-    (items, unreadable)
+    c
+}
+
+fn is_own_file(name: &std::ffi::OsStr) -> bool {
+    name.to_str()
+        .is_some_and(|n| crate::atomic::is_temp_name(n) || crate::journal::is_journal_name(n))
 }
 
 fn walk(
     root: &Path,
     dir: &Path,
-    recursive: bool,
-    items: &mut Vec<BatchItem>,
-    unreadable: &mut Vec<PathBuf>,
+    opts: &CollectOptions,
+    c: &mut Collected,
+    visited: &mut BTreeSet<PathBuf>,
 ) {
+    if opts.follow_symlinks {
+        // A followed link may point back up the tree: visit each real folder once.
+        let real = std::fs::canonicalize(dir).unwrap_or_else(|_| dir.to_path_buf());
+        if !visited.insert(real) {
+            return;
+        }
+    }
     let Ok(rd) = std::fs::read_dir(dir) else {
-        unreadable.push(dir.to_path_buf());
+        c.unreadable.push(dir.to_path_buf());
         return;
     };
     let mut entries: Vec<_> = rd.flatten().collect();
     entries.sort_by_key(|e| e.file_name());
     for e in entries {
         let path = e.path();
-        let Ok(ft) = e.file_type() else { continue };
-        if e.file_name()
-            .to_str()
-            .is_some_and(crate::atomic::is_temp_name)
-        {
+        let Ok(mut ft) = e.file_type() else { continue };
+        if is_own_file(&e.file_name()) {
             continue;
         }
-        if ft.is_dir() {
-            if recursive {
-                walk(root, &path, recursive, items, unreadable);
+        if ft.is_symlink() {
+            if !opts.follow_symlinks {
+                c.links_not_followed.push(path);
+                continue;
             }
-        } else if ft.is_symlink() {
-            continue;
+            match std::fs::metadata(&path) {
+                Ok(m) => ft = m.file_type(),
+                Err(_) => {
+                    // A dangling link: an item, so that it gets its line (it fails to open).
+                    let relative = path.strip_prefix(root).map(Path::to_path_buf);
+                    c.items.push(BatchItem {
+                        relative: relative.unwrap_or_else(|_| PathBuf::from(e.file_name())),
+                        path,
+                    });
+                    continue;
+                }
+            }
+        }
+        if ft.is_dir() {
+            if opts.recursive {
+                walk(root, &path, opts, c, visited);
+            }
         } else {
             let relative = path
                 .strip_prefix(root)
                 .map(Path::to_path_buf)
                 .unwrap_or_else(|_| PathBuf::from(e.file_name()));
-            items.push(BatchItem { path, relative });
+            c.items.push(BatchItem { path, relative });
         }
     }
 }

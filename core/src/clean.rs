@@ -12,6 +12,7 @@ use serde::Serialize;
 use crate::atomic::AtomicFile;
 use crate::error::{Error, Result};
 use crate::format::{sniff, Format, SNIFF_LEN};
+use crate::formats::exif_orientation::CaptureDate;
 use crate::formats::{self, Cleaned, Verified};
 use crate::io::{CancelToken, Ctx, MetadataBlock, MetadataCollector, NullSink, Sink, Source};
 use crate::parts::{Action, PartInfo, PartKind};
@@ -24,6 +25,10 @@ pub struct CleanOptions {
     pub limits: Limits,
     /// Set it from another thread to stop the clean; nothing is published after cancellation.
     pub cancel: Option<CancelToken>,
+    /// Keep the capture date (EXIF DateTimeOriginal, alone: no time zone, no other date) in the
+    /// clean file, for albums and photo books sorted by date. Off by default: a date narrows down
+    /// where a child was (school days, holidays).
+    pub keep_capture_date: bool,
 }
 
 /// What a clean (or an inspection) found and did.
@@ -39,6 +44,14 @@ pub struct CleanReport {
     pub orientation: Option<u16>,
     /// Every part of the input, in file order, with what the allowlist did to it.
     pub parts: Vec<PartInfo>,
+    /// The capture date kept in the output (`YYYY:MM:DD HH:MM:SS`, the camera's local time),
+    /// only with [`CleanOptions::keep_capture_date`].
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub capture_date: Option<String>,
+    /// The same as seconds since the Unix epoch (the camera's time-zone offset applied when it
+    /// recorded one, else the local time read as UTC): what a batch sets as the file time.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub capture_time_unix: Option<i64>,
 }
 
 impl CleanReport {
@@ -97,18 +110,22 @@ fn sniff_stream<R: Read + Seek>(input: &mut R) -> Result<(Format, u64)> {
     }
 }
 
-/// Runs the format's clean from `input` into `out` without verification.
+/// Runs the format's clean from `input` into `out` without verification. Also returns the
+/// capture date kept, if any.
 fn run_clean<'a, R: Read + Seek, W: Write + Seek>(
     format: Format,
     input: &mut R,
     out: &mut Sink<W>,
     opts: &'a CleanOptions,
     collector: Option<MetadataCollector<'a>>,
-) -> Result<(Cleaned, u64)> {
-    let mut ctx = Ctx::new(format, &opts.limits, opts.cancel.as_ref()).with_collector(collector);
+) -> Result<(Cleaned, u64, Option<CaptureDate>)> {
+    let mut ctx = Ctx::new(format, &opts.limits, opts.cancel.as_ref())
+        .with_collector(collector)
+        .keeping_capture_date(opts.keep_capture_date);
     if let Format::Heif | Format::Avif | Format::Mp4 | Format::Mov = format {
         // ISO-BMFF needs random access (HEIF item offsets), so it gets the seekable input.
-        return formats::isobmff::clean(input, out, &mut ctx);
+        let (cleaned, read) = formats::isobmff::clean(input, out, &mut ctx)?;
+        return Ok((cleaned, read, ctx.capture_date));
     }
     let mut src = Source::new(input, format, &opts.limits);
     let cleaned = match format {
@@ -125,13 +142,14 @@ fn run_clean<'a, R: Read + Seek, W: Write + Seek>(
     let mut cleaned = cleaned;
     // Parts are reported in file order (a few, like ICC chunks, are settled after later ones).
     cleaned.parts.sort_by_key(|p| p.offset);
-    Ok((cleaned, src.offset()))
+    Ok((cleaned, src.offset(), ctx.capture_date))
 }
 
 /// Re-reads a cleaned output with the format's verifier.
 fn run_verify<R: Read>(format: Format, output: R, opts: &CleanOptions) -> Result<Verified> {
     // The verifier reads our own output, but it is still parsed as untrusted input.
-    let mut ctx = Ctx::new(format, &opts.limits, opts.cancel.as_ref());
+    let mut ctx = Ctx::new(format, &opts.limits, opts.cancel.as_ref())
+        .keeping_capture_date(opts.keep_capture_date);
     let mut src = Source::new(output, format, &opts.limits);
     let verified = match format {
         Format::Jpeg => formats::jpeg::verify(&mut src, &mut ctx),
@@ -190,14 +208,14 @@ pub fn clean<R: Read + Seek, W: Read + Write + Seek>(
     let out_start = output
         .stream_position()
         .map_err(|e| Error::io("write output", e))?;
-    let (cleaned, input_bytes, written) = {
+    let (cleaned, input_bytes, written, capture_date) = {
         let mut sink = Sink::new(
             BufWriter::with_capacity(crate::io::COPY_BUF, &mut output),
             out_start,
         );
-        let (cleaned, read) = run_clean(format, &mut input, &mut sink, opts, None)?;
+        let (cleaned, read, date) = run_clean(format, &mut input, &mut sink, opts, None)?;
         sink.flush()?;
-        (cleaned, read, sink.written())
+        (cleaned, read, sink.written(), date)
     };
     opts.cancel.as_ref().map_or(Ok(()), |c| {
         if c.is_cancelled() {
@@ -225,6 +243,8 @@ pub fn clean<R: Read + Seek, W: Read + Write + Seek>(
         output_bytes: written,
         orientation: cleaned.orientation,
         parts: cleaned.parts,
+        capture_date: capture_date.map(|d| d.as_str().to_string()),
+        capture_time_unix: capture_date.map(|d| d.unix_seconds()),
     })
 }
 
@@ -324,7 +344,7 @@ fn dry_run<R: Read + Seek>(
     let (format, _) = sniff_stream(&mut input)?;
     let opts = CleanOptions {
         limits: limits.clone(),
-        cancel: None,
+        ..CleanOptions::default()
     };
     let mut sink = Sink::new(NullSink::default(), 0);
     // Re-borrow the collector for as long as the local options live.
@@ -332,12 +352,14 @@ fn dry_run<R: Read + Seek>(
         let c: &mut dyn FnMut(&MetadataBlock<'_>) = &mut **c;
         c
     });
-    let (cleaned, input_bytes) = run_clean(format, &mut input, &mut sink, &opts, collector)?;
+    let (cleaned, input_bytes, _) = run_clean(format, &mut input, &mut sink, &opts, collector)?;
     Ok(CleanReport {
         format,
         input_bytes,
         output_bytes: sink.written(),
         orientation: cleaned.orientation,
         parts: cleaned.parts,
+        capture_date: None,
+        capture_time_unix: None,
     })
 }

@@ -81,6 +81,10 @@ pub(crate) struct Ctx<'a> {
     pub(crate) format: Format,
     pub(crate) limits: &'a Limits,
     pub(crate) cancel: Option<&'a CancelToken>,
+    /// Keep DateTimeOriginal in the minimal EXIF ([`crate::CleanOptions::keep_capture_date`]).
+    pub(crate) keep_capture_date: bool,
+    /// The capture date a clean kept, for the report.
+    pub(crate) capture_date: Option<crate::formats::exif_orientation::CaptureDate>,
     parts_seen: u32,
     collector: Option<MetadataCollector<'a>>,
 }
@@ -91,9 +95,17 @@ impl<'a> Ctx<'a> {
             format,
             limits,
             cancel,
+            keep_capture_date: false,
+            capture_date: None,
             parts_seen: 0,
             collector: None,
         }
+    }
+
+    /// The same, keeping DateTimeOriginal when `keep` is true.
+    pub(crate) fn keeping_capture_date(mut self, keep: bool) -> Self {
+        self.keep_capture_date = keep;
+        self
     }
 
     /// The same, handing every removed metadata block to `collector`.

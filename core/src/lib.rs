@@ -8,6 +8,7 @@
 #![forbid(unsafe_code)]
 
 pub mod atomic;
+pub mod audit;
 pub mod batch;
 pub mod caption;
 mod clean;
@@ -18,6 +19,7 @@ mod format;
 mod formats;
 pub mod icc;
 mod io;
+pub mod journal;
 mod limits;
 pub mod parts;
 pub mod policy;

@@ -62,6 +62,7 @@ fn mixed_folder_every_entry_gets_a_line_and_bad_files_do_not_stop_the_batch() {
         output: BatchOutput::Directory(out.clone()),
         jobs: 2,
         stop: None,
+        ..Default::default()
     };
     let mut seen = 0;
     let summary = clean_batch(&items, &opts, &mut |p| {
@@ -127,6 +128,7 @@ fn in_place_replaces_atomically_and_leaves_no_temporary_files() {
         output: BatchOutput::InPlace,
         jobs: 0,
         stop: None,
+        ..Default::default()
     };
     let summary = clean_batch(&items, &opts, &mut |_| {});
     assert_eq!(summary.cleaned, 4);
@@ -183,6 +185,7 @@ fn cancelled_batch_stops_and_marks_the_rest_skipped() {
         output: BatchOutput::Directory(out.clone()),
         jobs: 1,
         stop: None,
+        ..Default::default()
     };
     let summary = clean_batch(&items, &opts, &mut |p| {
         if p.done == 5 {

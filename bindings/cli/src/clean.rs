@@ -6,7 +6,10 @@ use std::time::Duration;
 
 use indicatif::{ProgressBar, ProgressStyle};
 use serde_json::json;
-use sharesafe_core::batch::{self, BatchOptions, BatchOutput, ItemOutcome};
+use sharesafe_core::batch::{
+    self, BatchOptions, BatchOutput, CollectOptions, ItemOutcome, OutputNames,
+};
+use sharesafe_core::journal::DEFAULT_JOURNAL_NAME;
 use sharesafe_core::{CancelToken, CleanOptions, CleanReport};
 
 use crate::CleanArgs;
@@ -14,10 +17,15 @@ use crate::CleanArgs;
 /// Words for what a clean removed, for one line of output.
 pub fn removed_summary(report: &CleanReport) -> String {
     let kinds = report.removed_kinds();
-    if kinds.is_empty() {
+    let date_kept = report.capture_date.is_some();
+    if kinds.is_empty() && !date_kept {
         return "nothing to remove".to_string();
     }
-    let words: Vec<&str> = kinds.iter().map(|k| k.describe()).collect();
+    let mut words: Vec<&str> = kinds.iter().map(|k| k.describe()).collect();
+    if date_kept {
+        // The EXIF block was rewritten, not removed: everything in it went but the date.
+        words.push("camera and location data (EXIF), keeping only the capture date");
+    }
     format!("removed {}", words.join("; "))
 }
 
@@ -38,10 +46,29 @@ pub fn run(args: CleanArgs) -> u8 {
             return 2;
         }
     };
-    let (items, unreadable) = batch::collect_items(&args.inputs, args.recursive);
+    let collected = batch::collect_items_with(
+        &args.inputs,
+        &CollectOptions {
+            recursive: args.recursive,
+            follow_symlinks: args.follow_symlinks,
+        },
+    );
+    let (items, unreadable) = (collected.items, collected.unreadable);
     for dir in &unreadable {
         eprintln!("cannot read folder {}", dir.display());
     }
+    if !args.json {
+        for link in &collected.links_not_followed {
+            println!(
+                "skipped  {}: symbolic link not followed (use --follow-symlinks)",
+                link.display()
+            );
+        }
+    }
+    let journal = args
+        .journal
+        .clone()
+        .or_else(|| default_journal(&output, &args.inputs));
     if items.is_empty() {
         eprintln!("sharesafe clean: no files to clean");
         return if unreadable.is_empty() { 2 } else { 1 };
@@ -53,17 +80,22 @@ pub fn run(args: CleanArgs) -> u8 {
         let _ = ctrlc::set_handler(move || stop.cancel());
     }
     let opts = BatchOptions {
-        clean: CleanOptions::default(),
+        clean: CleanOptions {
+            keep_capture_date: args.keep_capture_date,
+            ..CleanOptions::default()
+        },
         output,
         jobs: args.jobs,
         stop: Some(stop),
+        names: if args.random_names {
+            OutputNames::Random
+        } else {
+            OutputNames::Keep
+        },
+        journal,
     };
-    let total_bytes: u64 = items
-        .iter()
-        .map(|i| std::fs::metadata(&i.path).map(|m| m.len()).unwrap_or(0))
-        .sum();
     let bar = if std::io::stderr().is_terminal() && !args.json {
-        let b = ProgressBar::new(total_bytes);
+        let b = ProgressBar::new(0);
         b.set_style(
             ProgressStyle::with_template(
                 "{bar:30} {msg} {bytes}/{total_bytes} {bytes_per_sec} ETA {eta}",
@@ -77,6 +109,7 @@ pub fn run(args: CleanArgs) -> u8 {
     };
     let json_mode = args.json;
     let summary = batch::clean_batch(&items, &opts, &mut |p| {
+        bar.set_length(p.bytes_total);
         bar.set_position(p.bytes_done);
         bar.set_message(format!("{}/{} files", p.done, p.total));
         if json_mode {
@@ -94,6 +127,9 @@ pub fn run(args: CleanArgs) -> u8 {
             ItemOutcome::Refused(e) => format!("REFUSED  {input}: {e}"),
             ItemOutcome::Skipped(why) => format!("skipped  {input}: {why}"),
         };
+        if matches!(p.item.outcome, ItemOutcome::Skipped(batch::ALREADY_CLEANED)) {
+            return; // a resumed batch: one summary line says how many, not one line each
+        }
         bar.suspend(|| println!("{line}"));
     });
     bar.finish_and_clear();
@@ -118,11 +154,35 @@ pub fn run(args: CleanArgs) -> u8 {
             "files": files,
             "summary": {
                 "cleaned": summary.cleaned, "refused": summary.refused, "skipped": summary.skipped,
-                "cancelled": summary.cancelled, "bytes_in": summary.bytes_in, "bytes_out": summary.bytes_out,
+                "resumed": summary.resumed, "cancelled": summary.cancelled, "disk_full": summary.disk_full,
+                "bytes_in": summary.bytes_in, "bytes_out": summary.bytes_out,
+                "found": summary.found.iter().map(|(k, n)| json!({"kind": k, "files": n})).collect::<Vec<_>>(),
             },
         });
         println!("{}", serde_json::to_string_pretty(&doc).unwrap_or_default());
     } else {
+        if summary.resumed > 0 {
+            println!(
+                "resumed: {} files were cleaned in an earlier run",
+                summary.resumed
+            );
+        }
+        if !summary.found.is_empty() {
+            let found: Vec<String> = summary
+                .found
+                .iter()
+                .map(|(k, n)| format!("{} ({n})", k.describe()))
+                .collect();
+            println!("found and removed: {}", found.join("; "));
+        }
+        if summary.disk_full {
+            eprintln!(
+                "sharesafe clean: the disk is full. The batch stopped; every original is intact and \
+                 nothing partial was left. Free some space and run the same command again to resume."
+            );
+        } else if summary.cancelled {
+            eprintln!("sharesafe clean: stopped. Run the same command again to resume.");
+        }
         println!(
             "{} cleaned, {} refused, {} skipped{}; {} removed",
             summary.cleaned,
@@ -136,9 +196,36 @@ pub fn run(args: CleanArgs) -> u8 {
             human_bytes(summary.bytes_in.saturating_sub(summary.bytes_out))
         );
     }
-    if summary.refused > 0 || summary.cancelled || !unreadable.is_empty() {
+    if summary.refused > 0 || !summary.complete() || !unreadable.is_empty() {
         1
     } else {
         0
     }
+}
+
+/// Where the journal goes when `--journal` is not given: a hidden file in the output folder, or,
+/// in place, in the (first) folder being cleaned. `collect_items` never lists it, and a batch
+/// that completes removes it.
+fn default_journal(
+    output: &BatchOutput,
+    inputs: &[std::path::PathBuf],
+) -> Option<std::path::PathBuf> {
+    let dir = match output {
+        BatchOutput::Directory(d) => {
+            std::fs::create_dir_all(d).ok()?;
+            d.clone()
+        }
+        BatchOutput::InPlace => {
+            let first = inputs.first()?;
+            if first.is_dir() {
+                first.clone()
+            } else {
+                first
+                    .parent()
+                    .filter(|p| !p.as_os_str().is_empty())
+                    .map_or_else(|| std::path::PathBuf::from("."), |p| p.to_path_buf())
+            }
+        }
+    };
+    Some(dir.join(DEFAULT_JOURNAL_NAME))
 }

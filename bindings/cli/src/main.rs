@@ -2,6 +2,7 @@
 //! on a computer and for scripts (`--json`). Exit codes: 0 every file cleaned, 1 any file refused,
 //! 2 usage error.
 
+mod audit;
 mod caption;
 mod clean;
 mod fingerprint;
@@ -30,6 +31,9 @@ enum Command {
     Clean(CleanArgs),
     /// Show what each file contains and what `clean` would remove, without changing anything.
     Inspect(InspectArgs),
+    /// Report what a folder of photos gives away (places, devices, people, tracking IDs), without
+    /// changing anything.
+    Audit(audit::AuditArgs),
     /// Check a caption before posting it: names, places, schools, ages, routines, hashtags.
     Caption(CaptionArgs),
     /// Print the PDQ fingerprint (perceptual hash) of photos: what StopNCII and Take It Down use.
@@ -56,6 +60,20 @@ pub struct CleanArgs {
     /// Print a JSON document instead of text.
     #[arg(long)]
     pub json: bool,
+    /// Give cleaned copies random names (the name "IMG_20240612_Lisa_school.jpg" leaks), all in
+    /// the output folder.
+    #[arg(long, conflicts_with = "in_place")]
+    pub random_names: bool,
+    /// Keep the capture date (DateTimeOriginal only) and set it as the file time.
+    #[arg(long)]
+    pub keep_capture_date: bool,
+    /// Follow symbolic links (they can lead outside the folder you chose).
+    #[arg(long)]
+    pub follow_symlinks: bool,
+    /// Where to keep the journal that lets an interrupted batch resume (default: a hidden file
+    /// in the output folder, or in the folder cleaned in place).
+    #[arg(long, value_name = "FILE")]
+    pub journal: Option<PathBuf>,
     /// Photos, videos or folders.
     #[arg(required = true, value_name = "FILE|DIR")]
     pub inputs: Vec<PathBuf>,
@@ -163,6 +181,7 @@ fn main() -> ExitCode {
     let code = match cli.command {
         Command::Clean(args) => clean::run(args),
         Command::Inspect(args) => inspect::run(args),
+        Command::Audit(args) => audit::run(args),
         Command::Caption(args) => caption::run(args),
         Command::Fingerprint(args) => fingerprint::run_fingerprint(args),
         Command::Ledger(args) => fingerprint::run_ledger(args),

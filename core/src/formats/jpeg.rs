@@ -7,9 +7,7 @@
 
 use std::io::{Read, Write};
 
-use super::exif_orientation::{
-    meaningful, minimal_tiff, parse_minimal_tiff, read_orientation, strip_exif_header,
-};
+use super::exif_orientation::{strip_exif_header, KeptExif};
 use super::{Cleaned, Verified};
 use crate::error::{Error, Part, Result};
 use crate::io::{Ctx, ImageDigest, Sink, Source};
@@ -564,15 +562,15 @@ pub(crate) fn clean<R: Read, W: Write>(
                 )?);
                 let first = !exif_seen;
                 exif_seen = true;
-                let value = if first {
-                    meaningful(read_orientation(strip_exif_header(&payload)))
+                let kept = if first {
+                    KeptExif::from_input(strip_exif_header(&payload), ctx)
                 } else {
-                    None
+                    KeptExif::default()
                 };
-                let action = match value {
-                    Some(o) => {
-                        orientation = Some(o);
-                        let tiff = minimal_tiff(o);
+                let action = match (!kept.is_empty()).then_some(kept) {
+                    Some(kept) => {
+                        orientation = kept.orientation;
+                        let tiff = kept.to_tiff();
                         write_segment_start(out, APP1, (2 + 6 + tiff.len()) as u16, b"Exif\0\0")?;
                         out.write_all(&tiff)?;
                         Action::Rewritten
@@ -633,6 +631,7 @@ pub(crate) fn verify<R: Read>(src: &mut Source<R>, ctx: &mut Ctx<'_>) -> Result<
     };
     let mut digest = ImageDigest::default();
     let mut orientation = None;
+    let mut exif_seen = false;
     let mut icc = IccProfile::new();
     let (m, _) = read_marker(src)?;
     if m != SOI {
@@ -720,10 +719,12 @@ pub(crate) fn verify<R: Read>(src: &mut Source<R>, ctx: &mut Ctx<'_>) -> Result<
                 let tiff = payload
                     .strip_prefix(b"Exif\0\0")
                     .ok_or(bad("EXIF segment not minimal"))?;
-                let o = parse_minimal_tiff(tiff).ok_or(bad("EXIF segment not minimal"))?;
-                if orientation.replace(o).is_some() {
+                let kept =
+                    KeptExif::parse_minimal(tiff, ctx).ok_or(bad("EXIF segment not minimal"))?;
+                if std::mem::replace(&mut exif_seen, true) {
                     return Err(bad("more than one EXIF segment"));
                 }
+                orientation = kept.orientation;
             }
             Decision::Remove(_) => return Err(bad("segment outside the allowlist")),
         }

@@ -6,9 +6,7 @@
 
 use std::io::{Read, Write};
 
-use super::exif_orientation::{
-    meaningful, minimal_tiff, parse_minimal_tiff, read_orientation, strip_exif_header,
-};
+use super::exif_orientation::{strip_exif_header, KeptExif};
 use super::{Cleaned, Verified};
 use crate::error::{Error, Part, Result};
 use crate::io::{Ctx, ImageDigest, Sink, Source};
@@ -361,17 +359,15 @@ pub(crate) fn clean<R: Read, W: Write>(
                         "max_metadata_bytes",
                         part,
                     )?;
-                    (
-                        meaningful(read_orientation(strip_exif_header(&data))),
-                        Some(data),
-                    )
+                    let kept = KeptExif::from_input(strip_exif_header(&data), ctx);
+                    ((!kept.is_empty()).then_some(kept), Some(data))
                 };
                 src.skip(4, part, ctx)?; // CRC of a chunk we do not copy
                 exif_seen = true;
                 let action = match value {
-                    Some(o) => {
-                        orientation = Some(o);
-                        write_chunk(out, b"eXIf", &minimal_tiff(o))?;
+                    Some(kept) => {
+                        orientation = kept.orientation;
+                        write_chunk(out, b"eXIf", &kept.to_tiff())?;
                         Action::Rewritten
                     }
                     None => Action::Removed,
@@ -439,6 +435,7 @@ pub(crate) fn verify<R: Read>(src: &mut Source<R>, ctx: &mut Ctx<'_>) -> Result<
     }
     let mut digest = ImageDigest::default();
     let mut orientation = None;
+    let mut exif_seen = false;
     let mut first = true;
     let mut saw_idat = false;
     loop {
@@ -463,15 +460,17 @@ pub(crate) fn verify<R: Read>(src: &mut Source<R>, ctx: &mut Ctx<'_>) -> Result<
                 copy_chunk_data::<R, std::io::Sink>(src, &h, None, &mut digest, ctx)?;
             }
             Decision::Rewrite(_) => {
-                let data = src.read_vec(h.len.into(), 64, "max_metadata_bytes", part)?;
+                let data = src.read_vec(h.len.into(), 128, "max_metadata_bytes", part)?;
                 let stored = src.read_u32_be(part)?;
                 let mut crc = Crc32::new();
                 crc.update(&h.kind);
                 crc.update(&data);
-                let o = parse_minimal_tiff(&data).ok_or(bad("eXIf chunk not minimal"))?;
-                if stored != crc.finish() || orientation.replace(o).is_some() {
+                let kept =
+                    KeptExif::parse_minimal(&data, ctx).ok_or(bad("eXIf chunk not minimal"))?;
+                if stored != crc.finish() || std::mem::replace(&mut exif_seen, true) {
                     return Err(bad("eXIf chunk not minimal"));
                 }
+                orientation = kept.orientation;
             }
             Decision::Remove(_) => return Err(bad("chunk outside the allowlist")),
         }

@@ -6,9 +6,7 @@
 
 use std::io::{Read, Seek, Write};
 
-use super::exif_orientation::{
-    meaningful, minimal_tiff, parse_minimal_tiff, read_orientation, strip_exif_header,
-};
+use super::exif_orientation::{strip_exif_header, KeptExif};
 use super::{Cleaned, Verified};
 use crate::error::{Error, Part, Result};
 use crate::io::{Ctx, ImageDigest, Sink, Source};
@@ -163,19 +161,17 @@ pub(crate) fn clean<R: Read, W: Write + Seek>(
                         "max_metadata_bytes",
                         part,
                     )?;
-                    (
-                        meaningful(read_orientation(strip_exif_header(&data))),
-                        Some(data),
-                    )
+                    let kept = KeptExif::from_input(strip_exif_header(&data), ctx);
+                    ((!kept.is_empty()).then_some(kept), Some(data))
                 };
                 if pad {
                     src.skip(1, part, ctx)?;
                 }
                 exif_seen = true;
                 let action = match value.filter(|_| vp8x_flags_at.is_some()) {
-                    Some(o) => {
-                        orientation = Some(o);
-                        let tiff = minimal_tiff(o);
+                    Some(kept) => {
+                        orientation = kept.orientation;
+                        let tiff = kept.to_tiff();
                         write_head(out, b"EXIF", tiff.len() as u32)?;
                         out.write_all(&tiff)?;
                         out_flags |= FLAG_EXIF;
@@ -355,6 +351,7 @@ pub(crate) fn verify<R: Read>(src: &mut Source<R>, ctx: &mut Ctx<'_>) -> Result<
     let end = 8 + u64::from(riff.size);
     let mut digest = ImageDigest::default();
     let mut orientation = None;
+    let mut exif_seen = false;
     let mut declared = None;
     let mut present = 0u8;
     let mut first = true;
@@ -381,11 +378,13 @@ pub(crate) fn verify<R: Read>(src: &mut Source<R>, ctx: &mut Ctx<'_>) -> Result<
                 digest.update(&body[4..]);
             }
             Decision::Rewrite(_) => {
-                let data = src.read_vec(h.size.into(), 64, "max_metadata_bytes", part)?;
-                let o = parse_minimal_tiff(&data).ok_or(bad("EXIF chunk not minimal"))?;
-                if orientation.replace(o).is_some() {
+                let data = src.read_vec(h.size.into(), 128, "max_metadata_bytes", part)?;
+                let kept =
+                    KeptExif::parse_minimal(&data, ctx).ok_or(bad("EXIF chunk not minimal"))?;
+                if std::mem::replace(&mut exif_seen, true) {
                     return Err(bad("more than one EXIF chunk"));
                 }
+                orientation = kept.orientation;
                 present |= FLAG_EXIF;
             }
             Decision::Keep(_) if &h.id == b"ANMF" => {

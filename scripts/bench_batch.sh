@@ -1,0 +1,95 @@
+#!/usr/bin/env bash
+# Batch benchmark (figures only, not a test): the bench corpus cleaned with `--jobs 2` vs
+# `--jobs 1` (target >= 1.6x), against a plain parallel copy with fsync (two write_baseline
+# processes, each: read, write temp, fsync, rename, fsync dir; target >= 0.85x of its
+# throughput), and peak memory with 10 vs 1,000 files (target: flat).
+# usage: scripts/bench_batch.sh [CORPUS_DIR]   (default: $SHARESAFE_BENCH_CORPUS, target/bench-corpus)
+set -euo pipefail
+cd "$(dirname "$0")/.."
+corpus="${1:-${SHARESAFE_BENCH_CORPUS:-target/bench-corpus}}"
+if [ ! -f "$corpus/corpus.json" ]; then
+  python3 -c 'import numpy, PIL' 2>/dev/null || python3 -m pip install -q numpy pillow
+  mkdir -p "$corpus"
+  python3 ../shared/tools/make_bench_corpus.py "$corpus"
+fi
+target="${CARGO_TARGET_DIR:-target}"
+if [ -z "${BENCH_NO_BUILD:-}" ]; then
+  # Two commands: with --example, cargo builds only the example, not the CLI binary.
+  cargo build --release -q -p sharesafe-cli
+  cargo build --release -q -p sharesafe-core --example write_baseline
+fi
+python3 - "$corpus" "$target/release/sharesafe" "$target/release/examples/write_baseline" \
+  "../shared/corpus/jpeg/mei/Apple_iPhone_4.jpg" <<'PY'
+import os, shutil, subprocess, sys, tempfile, time
+from pathlib import Path
+
+corpus, sharesafe, baseline, small = (Path(a) for a in sys.argv[1:5])
+files = sorted(p for p in corpus.iterdir() if p.suffix in (".jpg", ".png", ".webp"))
+mb = sum(p.stat().st_size for p in files) / 1e6
+for p in files:
+    p.read_bytes()  # warm the page cache for everyone alike
+work = Path(tempfile.mkdtemp(prefix="sharesafe-bench-batch-", dir=os.environ.get("BENCH_TMP", "/tmp")))
+
+def fresh(name):
+    d = work / name
+    shutil.rmtree(d, ignore_errors=True)
+    d.mkdir()
+    return d
+
+TIME = shutil.which("time") or ("/usr/bin/time" if os.path.exists("/usr/bin/time") else None)
+
+def run(cmds):
+    """Runs the commands at once; returns (seconds, peak RSS MB of the largest). The peak comes
+    from GNU time, whose child starts small: a child forked or spawned from Python would carry
+    Python's own peak RSS across exec."""
+    t0 = time.perf_counter()
+    outs, procs = [], []
+    for c in cmds:
+        f = tempfile.NamedTemporaryFile(prefix="rss-", delete=False)
+        f.close()
+        outs.append(f.name)
+        pre = [TIME, "-f", "%M", "-o", f.name] if TIME else []
+        procs.append(subprocess.Popen(pre + c, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE))
+    for p in procs:
+        if p.wait() != 0:
+            sys.exit(f"failed ({p.returncode}): {' '.join(map(str, p.args[:8]))}\n{p.stderr.read().decode(errors='replace')[-1000:]}")
+    dt = time.perf_counter() - t0
+    rss = 0.0
+    for o in outs:
+        try:
+            rss = max(rss, int(open(o).read().split()[-1]) / 1024)
+        except (ValueError, IndexError):
+            rss = float("nan")
+        os.unlink(o)
+    return dt, rss
+
+def best(n, make):
+    return min((run(make()) for _ in range(n)), key=lambda r: r[0])
+
+reps = int(os.environ.get("BENCH_REPS", "2"))
+print(f"corpus: {len(files)} files, {mb:.0f} MB in {corpus}; best of {reps}")
+half = (len(files) + 1) // 2
+res = {
+    "copy+fsync, 2 processes": best(reps, lambda: [
+        [str(baseline), str(fresh("base-a")), *map(str, files[:half])],
+        [str(baseline), str(fresh("base-b")), *map(str, files[half:])]]),
+    "copy+fsync, 1 process": best(reps, lambda: [[str(baseline), str(fresh("base1")), *map(str, files)]]),
+    "sharesafe --jobs 1": best(reps, lambda: [[str(sharesafe), "clean", "--jobs", "1", "--out", str(fresh("s1")), str(corpus)]]),
+    "sharesafe --jobs 2": best(reps, lambda: [[str(sharesafe), "clean", "--jobs", "2", "--out", str(fresh("s2")), str(corpus)]]),
+}
+print(f"\n{'run':<28}{'seconds':>9}{'MB/s':>9}{'peak RSS MB':>13}")
+for k, (dt, rss) in res.items():
+    print(f"{k:<28}{dt:>9.2f}{mb / dt:>9.0f}{rss:>13.1f}")
+s1, s2 = res["sharesafe --jobs 1"][0], res["sharesafe --jobs 2"][0]
+print(f"\nspeed-up --jobs 2 vs --jobs 1: {s1 / s2:.2f}x (target >= 1.6x; {os.cpu_count()} cores, load {os.getloadavg()[0]:.1f})")
+print(f"--jobs 2 vs parallel copy+fsync: {res['copy+fsync, 2 processes'][0] / s2:.2f}x throughput (target >= 0.85x)")
+
+# Memory as the number of files grows: the same photo 10 and 1,000 times.
+for n in (10, 1000):
+    d = fresh(f"many-{n}")
+    for i in range(n):
+        os.link(small, d / f"p{i:04}.jpg") if os.stat(small).st_dev == os.stat(d).st_dev else shutil.copy(small, d / f"p{i:04}.jpg")
+    dt, rss = run([[str(sharesafe), "clean", "--jobs", "2", "--out", str(fresh(f"many-out-{n}")), str(d)]])
+    print(f"{n:>5} files: {dt:6.2f} s, peak RSS {rss:6.1f} MB")
+shutil.rmtree(work, ignore_errors=True)
+PY
