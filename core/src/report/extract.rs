@@ -139,7 +139,7 @@ impl MetadataExtractor {
     /// Reads one removed block handed over by [`crate::inspect_metadata`], by its kind and label.
     pub fn block(&mut self, b: &MetadataBlock<'_>) {
         let info = b.info;
-        if !b.complete {
+        if !b.complete && info.kind != PartKind::Trailer {
             self.push(
                 FindingId::UnreadableMetadata,
                 "block too large to read fully",
@@ -435,8 +435,8 @@ impl MetadataExtractor {
         }
     }
 
-    /// Data after the end of the picture (its first 64 KiB).
-    fn trailer(&mut self, head: &[u8], info: &PartInfo) {
+    /// Data after the end of the picture, from its first bytes (64 KiB are plenty).
+    pub fn trailer(&mut self, head: &[u8], info: &PartInfo) {
         let size = human_size(info.length);
         if head.get(4..8) == Some(b"ftyp") {
             self.push(
@@ -603,8 +603,13 @@ fn samsung_trailer_names(head: &[u8]) -> Option<Vec<String>> {
             break;
         }
         let n = usize::try_from(u32::from_le_bytes([rec[4], rec[5], rec[6], rec[7]])).ok()?;
-        let name = head.get(i + 8..i.checked_add(8)?.checked_add(n)?)?;
-        if n == 0 || n > 64 || !name.iter().all(|b| b.is_ascii_graphic()) {
+        if n == 0 || n > 64 {
+            break;
+        }
+        let Some(name) = head.get(i + 8..i + 8 + n) else {
+            break;
+        };
+        if !name.iter().all(|b| b.is_ascii_graphic()) {
             break;
         }
         names.push(String::from_utf8_lossy(name).into_owned());
@@ -731,7 +736,7 @@ mod tests {
     #[test]
     fn samsung_records_are_named() {
         let mut t = vec![0, 0, 1, 0x0A, 14, 0, 0, 0];
-        t.extend_from_slice(b"Image_UTC_Data1486666298918SEFH");
+        t.extend_from_slice(b"Image_UTC_Data1486666298918SEFHe\0\0\0\x01\0\0\0\0\0\x01\x0a#\0\0\0");
         assert_eq!(
             samsung_trailer_names(&t),
             Some(vec!["Image_UTC_Data".to_owned()])

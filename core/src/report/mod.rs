@@ -17,7 +17,7 @@ use std::io::{Cursor, Read, Seek, SeekFrom};
 use serde::Serialize;
 
 use crate::error::{Error, Result};
-use crate::parts::{Action, PartInfo};
+use crate::parts::{Action, PartInfo, PartKind};
 use crate::{Format, Limits};
 
 mod exif;
@@ -307,7 +307,20 @@ pub fn inspect<R: Read + Seek>(mut input: R, opts: &InspectOptions) -> Result<Pr
         .stream_position()
         .map_err(|e| Error::io("read input", e))?;
     let mut ex = extract::MetadataExtractor::new(&opts.limits);
-    let structure = crate::inspect_metadata(&mut input, &opts.limits, &mut |b| ex.block(b))?;
+    // Trailers are read again below: the walk hands over only the bytes it had buffered.
+    let structure = crate::inspect_metadata(&mut input, &opts.limits, &mut |b| {
+        if b.info.kind != PartKind::Trailer {
+            ex.block(b)
+        }
+    })?;
+    for p in structure
+        .parts
+        .iter()
+        .filter(|p| p.kind == PartKind::Trailer)
+    {
+        let head = read_at(&mut input, start, p.offset, p.length.min(TRAILER_HEAD))?;
+        ex.trailer(&head, p);
+    }
     if opts.compare_thumbnail {
         if let Some(thumb) = ex.take_exif_thumbnail() {
             input
@@ -338,6 +351,24 @@ pub fn inspect<R: Read + Seek>(mut input: R, opts: &InspectOptions) -> Result<Pr
         cleaned_bytes: structure.output_bytes,
         findings: ex.finish(),
     })
+}
+
+/// How much of a trailer is read to recognise it.
+const TRAILER_HEAD: u64 = 64 * 1024;
+
+fn read_at<R: Read + Seek>(input: &mut R, start: u64, offset: u64, n: u64) -> Result<Vec<u8>> {
+    let at = start
+        .checked_add(offset)
+        .ok_or_else(|| Error::io("read input", std::io::ErrorKind::InvalidInput.into()))?;
+    input
+        .seek(SeekFrom::Start(at))
+        .map_err(|e| Error::io("read input", e))?;
+    let mut head = Vec::new();
+    input
+        .take(n)
+        .read_to_end(&mut head)
+        .map_err(|e| Error::io("read input", e))?;
+    Ok(head)
 }
 
 fn removed(info: &PartInfo) -> bool {

@@ -37,7 +37,7 @@ pub(crate) fn differs_from_main<R: Read + Seek>(
         std::io::Cursor::new(thumb_jpeg),
         ImageFormat::Jpeg,
         limits,
-        1,
+        u32::MAX,
     )?;
     let main = decode_main_reduced(main, format, limits, 4 * SIDE)?;
     Some(pictures_differ(&thumb, &main))
@@ -159,6 +159,9 @@ pub(crate) fn pictures_differ(thumb: &GrayImage, main: &GrayImage) -> bool {
         .map(|(x, y)| (x - ma) * (y - mb))
         .sum::<f32>()
         / (n * sa * sb);
+    if std::env::var_os("SHARESAFE_DEBUG_THUMB").is_some() {
+        eprintln!("thumbnail correlation {corr:.3}");
+    }
     corr < MIN_CORRELATION
 }
 
