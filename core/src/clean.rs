@@ -117,6 +117,9 @@ fn run_clean<'a, R: Read + Seek, W: Write + Seek>(
             })
         }
     };
+    let mut cleaned = cleaned;
+    // Parts are reported in file order (a few, like ICC chunks, are settled after later ones).
+    cleaned.parts.sort_by_key(|p| p.offset);
     Ok((cleaned, src.offset()))
 }
 

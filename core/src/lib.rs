@@ -9,10 +9,12 @@
 #![forbid(unsafe_code)]
 
 pub mod atomic;
+pub mod batch;
 mod clean;
 pub mod error;
 mod format;
 mod formats;
+pub mod icc;
 mod io;
 mod limits;
 pub mod parts;
