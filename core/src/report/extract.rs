@@ -177,7 +177,11 @@ impl MetadataExtractor {
                 "MPF",
             ),
             PartKind::Provenance => {
-                self.push(FindingId::ProvenanceManifest, "", None, info, "JUMBF/C2PA")
+                // A JPEG APP11 is a manifest only when it carries JUMBF boxes.
+                if info.label == "JUMBF" || find(p, b"jumb").is_some() || find(p, b"c2pa").is_some()
+                {
+                    self.push(FindingId::ProvenanceManifest, "", None, info, "JUMBF/C2PA")
+                }
             }
             PartKind::Trailer => self.trailer(p, info),
             PartKind::Unknown if info.label.contains("unreadable") => self.push(

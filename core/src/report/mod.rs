@@ -374,3 +374,238 @@ fn read_at<R: Read + Seek>(input: &mut R, start: u64, offset: u64, n: u64) -> Re
 fn removed(info: &PartInfo) -> bool {
     info.action != Action::Kept
 }
+
+#[cfg(test)]
+mod schema_tests {
+    //! The serialised shape is an API for the apps: these tests fail when it changes without a
+    //! [`SCHEMA_VERSION`] bump and a new `x-shape-history` entry in `schema.json`, and when the
+    //! schema document no longer describes what is serialised.
+
+    use std::collections::BTreeSet;
+
+    use serde_json::Value;
+
+    use super::*;
+    use crate::error::Part;
+    use crate::parts::PartKind;
+
+    fn sample() -> PrivacyReport {
+        let info = PartInfo {
+            part: Part::JpegMarker(0xE1),
+            label: "Exif",
+            offset: 2,
+            length: 100,
+            kind: PartKind::Exif,
+            action: Action::Removed,
+        };
+        let mut ex = extract::MetadataExtractor::new(&Limits::default());
+        ex.position(
+            Coordinates {
+                latitude: 1.5,
+                longitude: -2.5,
+            },
+            &info,
+            "EXIF GPSLatitude/GPSLongitude",
+        );
+        PrivacyReport {
+            schema_version: SCHEMA_VERSION,
+            format: Format::Jpeg,
+            input_bytes: 1000,
+            cleaned_bytes: 900,
+            findings: ex.finish(),
+        }
+    }
+
+    /// The shape of a JSON value: object keys with their shapes, array element shape, scalar type.
+    fn shape(v: &Value) -> String {
+        match v {
+            Value::Object(m) => {
+                let inner: Vec<String> =
+                    m.iter().map(|(k, v)| format!("{k}:{}", shape(v))).collect();
+                format!("{{{}}}", inner.join(","))
+            }
+            Value::Array(a) => format!("[{}]", a.first().map(shape).unwrap_or_default()),
+            Value::String(_) => "string".into(),
+            Value::Number(_) => "number".into(),
+            Value::Bool(_) => "bool".into(),
+            Value::Null => "null".into(),
+        }
+    }
+
+    fn enum_strings<T: Serialize>(items: &[T]) -> Vec<String> {
+        items
+            .iter()
+            .map(|i| {
+                serde_json::to_value(i)
+                    .expect("serialises")
+                    .as_str()
+                    .unwrap_or("")
+                    .to_owned()
+            })
+            .collect()
+    }
+
+    fn kinds() -> Vec<String> {
+        use FindingKind::*;
+        enum_strings(&[
+            Location,
+            People,
+            TrackingId,
+            Device,
+            Time,
+            HiddenContent,
+            FreeText,
+            Unreadable,
+        ])
+    }
+
+    fn severities() -> Vec<String> {
+        enum_strings(&[Severity::High, Severity::Medium, Severity::Info])
+    }
+
+    fn signals() -> Vec<String> {
+        use Signal::*;
+        let all = [
+            GpsLocation,
+            GpsZeroed,
+            Fbmd,
+            OtherTrackingId,
+            PeopleNamed,
+            Faces,
+            HiddenVideo,
+            Thumbnail,
+            Device,
+            CaptureTime,
+        ];
+        for s in all {
+            assert_eq!(enum_strings(&[s])[0], s.as_str());
+        }
+        enum_strings(&all)
+    }
+
+    /// FNV-1a over the canonical description of the shape and every enum's values.
+    fn fingerprint() -> String {
+        let v = serde_json::to_value(sample()).expect("serialises");
+        let canon = format!(
+            "{}|{}|{}|{}|{}",
+            shape(&v),
+            enum_strings(FindingId::ALL).join(","),
+            kinds().join(","),
+            severities().join(","),
+            signals().join(",")
+        );
+        let mut h: u64 = 0xcbf2_9ce4_8422_2325;
+        for b in canon.bytes() {
+            h ^= u64::from(b);
+            h = h.wrapping_mul(0x0100_0000_01b3);
+        }
+        format!("{h:016x}")
+    }
+
+    fn schema() -> Value {
+        serde_json::from_str(SCHEMA_JSON).expect("schema.json is JSON")
+    }
+
+    fn strings(v: &Value) -> Vec<String> {
+        v.as_array()
+            .map(|a| {
+                a.iter()
+                    .filter_map(|x| x.as_str().map(String::from))
+                    .collect()
+            })
+            .unwrap_or_default()
+    }
+
+    fn keys(v: &Value) -> BTreeSet<String> {
+        v.as_object()
+            .map(|m| m.keys().cloned().collect())
+            .unwrap_or_default()
+    }
+
+    #[test]
+    fn serialised_shape_matches_the_versioned_fingerprint() {
+        let s = schema();
+        assert_eq!(
+            s["x-schema-version"], SCHEMA_VERSION,
+            "schema.json x-schema-version"
+        );
+        assert_eq!(s["properties"]["schema_version"]["const"], SCHEMA_VERSION);
+        let history = s["x-shape-history"].as_array().expect("x-shape-history");
+        let versions: Vec<u64> = history
+            .iter()
+            .filter_map(|h| h["version"].as_u64())
+            .collect();
+        assert!(
+            versions.windows(2).all(|w| w[0] < w[1]),
+            "versions must increase"
+        );
+        let prints: BTreeSet<&str> = history
+            .iter()
+            .filter_map(|h| h["fingerprint"].as_str())
+            .collect();
+        assert_eq!(
+            prints.len(),
+            history.len(),
+            "each version has its own shape"
+        );
+        let last = history.last().expect("one entry");
+        assert_eq!(
+            last["version"], SCHEMA_VERSION,
+            "the newest history entry is SCHEMA_VERSION"
+        );
+        let now = fingerprint();
+        assert_eq!(
+            last["fingerprint"].as_str(),
+            Some(now.as_str()),
+            "the serialised report changed shape: bump SCHEMA_VERSION, describe the change in \
+             schema.json and add {{\"version\": N, \"fingerprint\": \"{now}\"}} to x-shape-history"
+        );
+    }
+
+    #[test]
+    fn schema_document_describes_every_serialised_field_and_value() {
+        let s = schema();
+        let v = serde_json::to_value(sample()).expect("serialises");
+        assert_eq!(keys(&s["properties"]), keys(&v));
+        assert_eq!(
+            strings(&s["required"]).into_iter().collect::<BTreeSet<_>>(),
+            keys(&v)
+        );
+        let finding = &s["$defs"]["finding"];
+        let f = &v["findings"][0];
+        assert_eq!(keys(&finding["properties"]), keys(f));
+        assert_eq!(
+            strings(&finding["required"])
+                .into_iter()
+                .collect::<BTreeSet<_>>(),
+            keys(f)
+        );
+        let coords = &finding["properties"]["coordinates"]["oneOf"][1]["properties"];
+        assert_eq!(keys(coords), keys(&f["coordinates"]));
+        let found = &finding["properties"]["found_in"]["items"]["properties"];
+        assert_eq!(keys(found), keys(&f["found_in"][0]));
+        assert_eq!(
+            strings(&finding["properties"]["id"]["enum"]),
+            enum_strings(FindingId::ALL)
+        );
+        assert_eq!(strings(&finding["properties"]["kind"]["enum"]), kinds());
+        assert_eq!(
+            strings(&finding["properties"]["severity"]["enum"]),
+            severities()
+        );
+        assert_eq!(strings(&s["x-signals"]), signals());
+    }
+
+    #[test]
+    fn values_and_coordinates_stay_out_of_debug_output() {
+        let r = sample();
+        let d = format!("{r:?}");
+        assert!(!d.contains("1.5") && !d.contains("2.5"), "{d}");
+        assert_eq!(r.findings[0].value.reveal(), "1.500000, -2.500000");
+        assert_eq!(
+            r.findings[0].coordinates.expect("coords").map_link(),
+            "https://www.openstreetmap.org/?mlat=1.500000&mlon=-2.500000#map=17/1.500000/-2.500000"
+        );
+        assert_eq!(r.signal_ids(), vec!["gps_location"]);
+    }
+}
