@@ -176,12 +176,13 @@ impl MetadataExtractor {
                 info,
                 "MPF",
             ),
-            PartKind::Provenance => {
-                // A JPEG APP11 is a manifest only when it carries JUMBF boxes.
-                if info.label == "JUMBF" || find(p, b"jumb").is_some() || find(p, b"c2pa").is_some()
-                {
-                    self.push(FindingId::ProvenanceManifest, "", None, info, "JUMBF/C2PA")
-                }
+            // A JPEG APP11 is a manifest only when it carries JUMBF boxes.
+            PartKind::Provenance
+                if info.label == "JUMBF"
+                    || find(p, b"jumb").is_some()
+                    || find(p, b"c2pa").is_some() =>
+            {
+                self.push(FindingId::ProvenanceManifest, "", None, info, "JUMBF/C2PA")
             }
             PartKind::Trailer => self.trailer(p, info),
             PartKind::Unknown if info.label.contains("unreadable") => self.push(
