@@ -5,7 +5,7 @@
 //! The values shown (coordinates, names, captions) are the user's own data printed to their own
 //! terminal; they never go to the log (`--verbose` logs only counts).
 
-use std::io::BufReader;
+use std::io::{BufReader, Write};
 use std::path::Path;
 
 use serde_json::json;
@@ -51,31 +51,38 @@ fn open_and_inspect(path: &Path) -> sharesafe_core::Result<(PrivacyReport, Clean
     Ok((report, structure))
 }
 
-fn print_finding(f: &Finding) {
+fn print_finding(out: &mut dyn Write, f: &Finding) -> std::io::Result<()> {
     let value = f.value.reveal();
     if value.is_empty() {
-        println!("  {} · {}", kind_name(f.kind), f.title);
+        writeln!(out, "  {} · {}", kind_name(f.kind), f.title)?;
     } else {
-        println!("  {} · {}: {value}", kind_name(f.kind), f.title);
+        writeln!(out, "  {} · {}: {value}", kind_name(f.kind), f.title)?;
     }
     if let Some(c) = f.coordinates {
-        println!("      map: {}", c.map_link());
+        writeln!(out, "      map: {}", c.map_link())?;
     }
-    println!("      {}", f.explanation);
+    writeln!(out, "      {}", f.explanation)?;
     let places: Vec<String> = f
         .found_in
         .iter()
         .map(|w| format!("{} {} @ {} ({})", w.part, w.label, w.offset, w.field))
         .collect();
-    println!("      found in: {}", places.join("; "));
+    writeln!(out, "      found in: {}", places.join("; "))?;
     if !f.removed_by_clean {
-        println!("      NOT removed by clean");
+        writeln!(out, "      NOT removed by clean")?;
     }
+    Ok(())
 }
 
-fn print_human(path: &Path, report: &PrivacyReport, structure: &CleanReport) {
+fn print_human(
+    out: &mut dyn Write,
+    path: &Path,
+    report: &PrivacyReport,
+    structure: &CleanReport,
+) -> std::io::Result<()> {
     let n = report.findings.len();
-    println!(
+    writeln!(
+        out,
         "{} ({}, {} bytes): {}",
         path.display(),
         report.format,
@@ -85,7 +92,7 @@ fn print_human(path: &Path, report: &PrivacyReport, structure: &CleanReport) {
             1 => "1 finding".to_owned(),
             n => format!("{n} findings"),
         }
-    );
+    )?;
     for sev in [Severity::High, Severity::Medium, Severity::Info] {
         let group: Vec<&Finding> = report
             .findings
@@ -95,48 +102,54 @@ fn print_human(path: &Path, report: &PrivacyReport, structure: &CleanReport) {
         if group.is_empty() {
             continue;
         }
-        println!("\n {}", severity_heading(sev));
+        writeln!(out, "\n {}", severity_heading(sev))?;
         for f in group {
-            print_finding(f);
+            print_finding(out, f)?;
         }
     }
     if n > 0 && report.findings.iter().all(|f| f.removed_by_clean) {
-        println!("\n All of this is removed by `sharesafe clean`.");
+        writeln!(out, "\n All of this is removed by `sharesafe clean`.")?;
     }
-    println!("\n Parts of the file and what clean does with them:");
+    writeln!(out, "\n Parts of the file and what clean does with them:")?;
     for p in &structure.parts {
         let action = match p.action {
             Action::Kept => "keep",
             Action::Removed => "REMOVE",
             Action::Rewritten => "rewrite",
         };
-        println!(
+        writeln!(
+            out,
             "  {action:<8} {:>10} {:>9}  {:<26} {} — {}",
             p.offset,
             p.length,
             p.part.to_string(),
             p.label,
             p.kind.describe()
-        );
+        )?;
     }
-    println!(
+    writeln!(
+        out,
         "  clean would remove {} of {} bytes\n",
         structure.bytes_removed(),
         structure.input_bytes
-    );
+    )?;
+    Ok(())
 }
 
 pub fn run(args: InspectArgs) -> u8 {
     let mut code = 0;
     let mut docs = Vec::new();
+    let stdout = std::io::stdout();
+    let mut out = stdout.lock();
     for path in &args.inputs {
         match open_and_inspect(path) {
             Ok((report, structure)) => {
                 log::debug!("inspected a file: {} findings", report.findings.len());
                 if args.json {
                     docs.push(json!({"input": path, "report": report, "structure": structure}));
-                } else {
-                    print_human(path, &report, &structure);
+                } else if print_human(&mut out, path, &report, &structure).is_err() {
+                    // Closed stdout (a pager quit): nothing more to say.
+                    return code;
                 }
             }
             Err(e) => {
@@ -144,7 +157,7 @@ pub fn run(args: InspectArgs) -> u8 {
                 if args.json {
                     docs.push(json!({"input": path, "error": e.to_string()}));
                 } else {
-                    println!("{}: cannot inspect: {e}", path.display());
+                    let _ = writeln!(out, "{}: cannot inspect: {e}", path.display());
                 }
             }
         }
@@ -155,7 +168,11 @@ pub fn run(args: InspectArgs) -> u8 {
             "schema_version": SCHEMA_VERSION,
             "files": docs,
         });
-        println!("{}", serde_json::to_string_pretty(&doc).unwrap_or_default());
+        let _ = writeln!(
+            out,
+            "{}",
+            serde_json::to_string_pretty(&doc).unwrap_or_default()
+        );
     }
     code
 }

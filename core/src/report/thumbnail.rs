@@ -159,9 +159,7 @@ pub(crate) fn pictures_differ(thumb: &GrayImage, main: &GrayImage) -> bool {
         .map(|(x, y)| (x - ma) * (y - mb))
         .sum::<f32>()
         / (n * sa * sb);
-    if std::env::var_os("SHARESAFE_DEBUG_THUMB").is_some() {
-        eprintln!("thumbnail correlation {corr:.3}");
-    }
+    log::trace!("thumbnail correlation {corr:.3}");
     corr < MIN_CORRELATION
 }
 
