@@ -9,8 +9,10 @@
 //!   header, `Xmp` as a bare packet, `Iptc`, `Trailer`, `Thumbnail`, `MultiPicture`, `Provenance`)
 //!   — nothing else to do;
 //! - or, for payloads only that container has, call the per-type readers directly:
-//!   [`MetadataExtractor::iso6709`] (`©xyz`, `com.apple.quicktime.location.ISO6709`) and
-//!   [`MetadataExtractor::quicktime_key`] (QuickTime `keys`/`ilst` and `udta` text atoms).
+//!   [`MetadataExtractor::quicktime_meta`] (a `meta` box payload: `keys` + `ilst`),
+//!   [`MetadataExtractor::quicktime_udta`] (a `udta` payload: `©xyz`, `©mak`… atoms),
+//!   [`MetadataExtractor::iso6709`] and [`MetadataExtractor::quicktime_key`] for single values.
+//!   The natural place is a match arm in [`MetadataExtractor::block`] on the part's label.
 //!
 //! Every reader here takes untrusted bytes: slices are bounds-checked, nothing allocates more
 //! than the block it was given, and a damaged payload becomes an

@@ -23,6 +23,7 @@ use crate::{Format, Limits};
 mod exif;
 pub mod extract;
 mod iptc;
+mod quicktime;
 mod text;
 mod thumbnail;
 mod xmp;
