@@ -375,3 +375,114 @@ fn apple_maker_note(ex: &mut MetadataExtractor, mn: &[u8], info: &PartInfo) {
         }
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::error::Part;
+    use crate::parts::{Action, PartKind};
+    use crate::Limits;
+
+    fn tiff_with(fields: &[Field]) -> Vec<u8> {
+        let mut w = exif::experimental::Writer::new();
+        for f in fields {
+            w.push_field(f);
+        }
+        let mut out = std::io::Cursor::new(Vec::new());
+        w.write(&mut out, false).expect("writes");
+        out.into_inner()
+    }
+
+    fn findings_of(tiff: &[u8]) -> Vec<super::super::Finding> {
+        let info = PartInfo {
+            part: Part::JpegMarker(0xE1),
+            label: "Exif",
+            offset: 2,
+            length: 100,
+            kind: PartKind::Exif,
+            action: Action::Rewritten,
+        };
+        let mut ex = MetadataExtractor::new(&Limits::default());
+        ex.exif_tiff(tiff, &info);
+        ex.finish()
+    }
+
+    #[test]
+    fn apple_maker_note_content_identifier_is_a_tracking_id() {
+        let id = b"6E1C4A5B-0000-4C2E-9D1A-2F3B4C5D6E7F\0";
+        let mut mn = b"Apple iOS\0\0\x01MM".to_vec();
+        mn.extend_from_slice(&1u16.to_be_bytes());
+        mn.extend_from_slice(&0x0011u16.to_be_bytes());
+        mn.extend_from_slice(&2u16.to_be_bytes());
+        mn.extend_from_slice(&(id.len() as u32).to_be_bytes());
+        mn.extend_from_slice(&32u32.to_be_bytes()); // 14 + 2 + 12 + 4 (next IFD)
+        mn.extend_from_slice(&0u32.to_be_bytes());
+        mn.extend_from_slice(id);
+        let fields = [Field {
+            tag: Tag::MakerNote,
+            ifd_num: In::PRIMARY,
+            value: Value::Undefined(mn, 0),
+        }];
+        let f = findings_of(&tiff_with(&fields));
+        let uid = f
+            .iter()
+            .find(|f| f.id == FindingId::UniqueId)
+            .expect("content identifier");
+        assert_eq!(uid.value.reveal(), "6E1C4A5B-0000-4C2E-9D1A-2F3B4C5D6E7F");
+        assert_eq!(uid.found_in[0].field, "Apple maker note ContentIdentifier");
+        assert!(
+            uid.removed_by_clean,
+            "a rewritten EXIF keeps only the orientation"
+        );
+        assert!(f.iter().any(|f| f.id == FindingId::MakerNote));
+    }
+
+    #[test]
+    fn zeroed_gps_is_already_hidden_and_southern_western_signs_apply() {
+        let r = |n| Rational { num: n, denom: 1 };
+        let gps = |lat: u32, lon: u32, lat_ref: &[u8], lon_ref: &[u8]| {
+            [
+                Field {
+                    tag: Tag::GPSLatitudeRef,
+                    ifd_num: In::PRIMARY,
+                    value: Value::Ascii(vec![lat_ref.to_vec()]),
+                },
+                Field {
+                    tag: Tag::GPSLatitude,
+                    ifd_num: In::PRIMARY,
+                    value: Value::Rational(vec![r(lat), r(30), r(0)]),
+                },
+                Field {
+                    tag: Tag::GPSLongitudeRef,
+                    ifd_num: In::PRIMARY,
+                    value: Value::Ascii(vec![lon_ref.to_vec()]),
+                },
+                Field {
+                    tag: Tag::GPSLongitude,
+                    ifd_num: In::PRIMARY,
+                    value: Value::Rational(vec![r(lon), r(15), r(0)]),
+                },
+            ]
+        };
+        let f = findings_of(&tiff_with(&gps(33, 70, b"S", b"W")));
+        let c = f[0].coordinates.expect("position");
+        assert!((c.latitude + 33.5).abs() < 1e-9 && (c.longitude + 70.25).abs() < 1e-9);
+
+        let mut zero = gps(0, 0, b"N", b"E");
+        for z in zero.iter_mut() {
+            if let Value::Rational(v) = &mut z.value {
+                v.iter_mut().for_each(|x| x.num = 0);
+            }
+        }
+        let f = findings_of(&tiff_with(&zero));
+        assert!(f.iter().any(|f| f.id == FindingId::GpsZeroed));
+        assert!(!f.iter().any(|f| f.id == FindingId::GpsPosition));
+    }
+
+    #[test]
+    fn damaged_tiff_is_an_unreadable_finding() {
+        let f = findings_of(b"MM\0*\xff\xff\xff\xff");
+        assert_eq!(f.len(), 1);
+        assert_eq!(f[0].id, FindingId::UnreadableMetadata);
+    }
+}
