@@ -190,6 +190,26 @@ fn mwg_jpg_reports_its_people_places_and_text() {
 }
 
 #[test]
+fn extended_xmp_chunks_out_of_order_and_utf16_xmp_are_read() {
+    let Some(dir) = common::corpus_dir() else {
+        return;
+    };
+    // ExtendedXMP.jpg stores its second chunk first; the author is only in the joined packet.
+    let r = report(&std::fs::read(dir.join("jpeg/exiftool/ExtendedXMP.jpg")).expect("reads"));
+    let a = r
+        .with_id(FindingId::AuthorCopyright)
+        .find(|f| f.value.reveal() == "PhilToo");
+    assert_eq!(a.expect("author").found_in[0].field, "XMP pdf:Author");
+    assert!(values(&r, FindingId::Title).contains(&"PDF Title".to_owned()));
+    assert!(!r.has(FindingId::UnreadableMetadata));
+    // XMP.jpg's packet is UTF-16.
+    let r = report(&std::fs::read(dir.join("jpeg/exiftool/XMP.jpg")).expect("reads"));
+    assert!(r
+        .with_id(FindingId::Keywords)
+        .any(|f| f.found_in.iter().any(|w| w.label == "XMP")));
+}
+
+#[test]
 fn written_face_regions_and_people_are_named_and_counted() {
     let xmp = r#"<x:xmpmeta xmlns:x="adobe:ns:meta/"><rdf:RDF xmlns:rdf="http://www.w3.org/1999/02/22-rdf-syntax-ns#">
  <rdf:Description rdf:about="" xmlns:mwg-rs="http://www.metadataworkinggroup.com/schemas/regions/"

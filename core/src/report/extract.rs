@@ -63,6 +63,7 @@ pub(crate) mod ns {
     pub const GDEPTH: &str = "http://ns.google.com/photos/1.0/depthmap/";
     pub const GIMAGE: &str = "http://ns.google.com/photos/1.0/image/";
     pub const HDRGM: &str = "http://ns.adobe.com/hdr-gain-map/1.0/";
+    pub const PDF: &str = "http://ns.adobe.com/pdf/1.3/";
 }
 
 const XMP_ID: &[u8] = b"http://ns.adobe.com/xap/1.0/\0";
@@ -243,10 +244,17 @@ impl MetadataExtractor {
         }
     }
 
-    /// One JPEG Extended XMP chunk (after its identifier): 32-byte GUID, total length, offset,
-    /// data. Chunks are joined and read as one packet at [`MetadataExtractor::finish`].
+    /// One JPEG Extended XMP chunk (after its identifier): 32-byte GUID, total length, offset of
+    /// this chunk in the whole, data. Chunks may come in any order; they are placed by offset and
+    /// read as one packet at [`MetadataExtractor::finish`].
     fn extended_xmp_chunk(&mut self, p: &[u8], info: &PartInfo) {
-        let Some(data) = p.get(40..) else {
+        let header = p.get(32..40).map(|h| {
+            (
+                u32::from_be_bytes([h[0], h[1], h[2], h[3]]) as usize,
+                u32::from_be_bytes([h[4], h[5], h[6], h[7]]) as usize,
+            )
+        });
+        let (Some((total, offset)), Some(data)) = (header, p.get(40..)) else {
             self.push(
                 FindingId::UnreadableMetadata,
                 "damaged extended XMP",
@@ -256,9 +264,14 @@ impl MetadataExtractor {
             );
             return;
         };
-        let room = self.max_block.saturating_sub(self.extended_xmp.len());
-        self.extended_xmp
-            .extend_from_slice(&data[..data.len().min(room)]);
+        let total = total.min(self.max_block);
+        if self.extended_xmp.len() < total {
+            self.extended_xmp.resize(total, b' ');
+        }
+        let end = offset.saturating_add(data.len()).min(total);
+        if offset < end {
+            self.extended_xmp[offset..end].copy_from_slice(&data[..end - offset]);
+        }
         if self.extended_xmp_info.is_none() {
             self.extended_xmp_info = Some(info.clone());
         }

@@ -42,6 +42,8 @@ fn resolve(r: ResolveResult<'_>) -> String {
 /// Walks an XMP packet, calling `on_value(path, value)` for every simple property value. Returns
 /// false when the XML is damaged or nests too deep (values found before that were reported).
 pub(crate) fn walk(xml: &[u8], on_value: &mut dyn FnMut(&[Step], &str)) -> bool {
+    let transcoded = utf16_to_utf8(xml);
+    let xml = transcoded.as_deref().map_or(xml, str::as_bytes);
     let mut reader = NsReader::from_reader(xml);
     reader.config_mut().trim_text(false);
     let mut buf = Vec::new();
@@ -118,6 +120,29 @@ pub(crate) fn walk(xml: &[u8], on_value: &mut dyn FnMut(&[Step], &str)) -> bool 
             _ => {}
         }
     }
+}
+
+/// XMP may be UTF-16 (the XMP spec allows it; exiftool's test files use it). quick-xml reads
+/// UTF-8, so UTF-16 — told by its byte-order mark or by a NUL beside the first `<` — is
+/// transcoded first.
+fn utf16_to_utf8(xml: &[u8]) -> Option<String> {
+    let big_endian = match xml {
+        [0xFE, 0xFF, ..] | [0, b'<', ..] => true,
+        [0xFF, 0xFE, ..] | [b'<', 0, ..] => false,
+        _ => return None,
+    };
+    let units: Vec<u16> = xml
+        .chunks_exact(2)
+        .map(|c| {
+            if big_endian {
+                u16::from_be_bytes([c[0], c[1]])
+            } else {
+                u16::from_le_bytes([c[0], c[1]])
+            }
+        })
+        .collect();
+    let s = String::from_utf16_lossy(&units);
+    Some(s.trim_start_matches('\u{feff}').to_owned())
 }
 
 fn push_text(into: &mut String, s: &str) {
@@ -228,6 +253,10 @@ impl XmpFindings {
             (ns::TIFF, "Artist") => add(F::AuthorCopyright, "XMP tiff:Artist"),
             (ns::TIFF, "Copyright") => add(F::AuthorCopyright, "XMP tiff:Copyright"),
             (ns::DC, "creator") => add(F::AuthorCopyright, "XMP dc:creator"),
+            (ns::PDF, "Author") => add(F::AuthorCopyright, "XMP pdf:Author"),
+            (ns::PDF, "Title") => add(F::Title, "XMP pdf:Title"),
+            (ns::PDF, "Keywords") => add(F::Keywords, "XMP pdf:Keywords"),
+            (ns::PDF, "Producer") => add(F::Software, "XMP pdf:Producer"),
             (ns::DC, "rights") => add(F::AuthorCopyright, "XMP dc:rights"),
             (ns::PHOTOSHOP, "Credit" | "Source" | "CaptionWriter" | "AuthorsPosition") => {
                 add(F::AuthorCopyright, "XMP photoshop credit")
@@ -449,6 +478,24 @@ mod tests {
         assert!(v.contains(&("GPSLongitude".into(), "0,6.2W".into())));
         assert!(v.contains(&("subject".into(), "Tom & Ann".into())));
         assert!(v.contains(&("subject".into(), "park!".into())));
+    }
+
+    #[test]
+    fn utf16_packets_are_read() {
+        let xml = "<x:xmpmeta xmlns:x='adobe:ns:meta/'><rdf:RDF xmlns:rdf='http://www.w3.org/1999/02/22-rdf-syntax-ns#'><rdf:Description xmlns:dc='http://purl.org/dc/elements/1.1/' dc:format='image/jpeg'/></rdf:RDF></x:xmpmeta>";
+        for be in [true, false] {
+            let mut b = if be {
+                vec![0xFE, 0xFF]
+            } else {
+                vec![0xFF, 0xFE]
+            };
+            for u in xml.encode_utf16() {
+                b.extend(if be { u.to_be_bytes() } else { u.to_le_bytes() });
+            }
+            let mut got = Vec::new();
+            assert!(walk(&b, &mut |_, v| got.push(v.to_owned())));
+            assert_eq!(got, vec!["image/jpeg".to_owned()]);
+        }
     }
 
     #[test]
