@@ -7,7 +7,13 @@
 //! The main image is decoded by [`decode_main_reduced`], the one function to swap for
 //! `crate::decode::decode_reader_for_analysis` (DCT-scaled JPEG decoding, branch `pdq`) when it
 //! lands: until then it decodes with the `image` crate at full size and shrinks at once, which
-//! costs the time and memory of a full decode (about 36 MB for 12 MP).
+//! costs the time and memory of a full decode (about 36 MB for 12 MP). The swap is its body:
+//!
+//! ```text
+//! let req = crate::decode::AnalysisRequest { min_short_side, apply_orientation: false };
+//! let d = crate::decode::decode_reader_for_analysis(main, &req, limits).ok()?;
+//! Some(DynamicImage::ImageRgb8(d.image).to_luma8())
+//! ```
 
 use std::io::{BufReader, Read, Seek};
 use std::panic::{catch_unwind, AssertUnwindSafe};
@@ -83,10 +89,12 @@ fn decode_small<R: Read + Seek>(
         let img = DynamicImage::from_decoder(decoder).ok()?;
         let short = w.min(h);
         let k = (short / min_short_side.max(1)).max(1);
+        // into_rgb8 reuses the decoded buffer: one full-size image in memory, not two.
+        let rgb = img.into_rgb8();
         let small = if k > 1 {
-            imageops::thumbnail(&img.to_rgb8(), (w / k).max(1), (h / k).max(1))
+            imageops::thumbnail(&rgb, (w / k).max(1), (h / k).max(1))
         } else {
-            img.to_rgb8()
+            rgb
         };
         Some(DynamicImage::ImageRgb8(small).to_luma8())
     }))
