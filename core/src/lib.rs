@@ -10,6 +10,7 @@
 
 pub mod atomic;
 pub mod batch;
+pub mod caption;
 mod clean;
 pub mod error;
 mod format;
@@ -20,7 +21,10 @@ mod limits;
 pub mod parts;
 pub mod policy;
 pub mod report;
+pub mod tips;
 
+// Caption types stay under `caption::` (the photo report has findings and severities too).
+pub use caption::{analyze_caption, CaptionReport};
 pub use clean::{
     clean, clean_bytes, clean_file, clean_file_in_place, inspect_metadata, inspect_structure,
     CleanOptions, CleanReport, CleanedBytes,
@@ -34,3 +38,4 @@ pub use report::{
     inspect, inspect_bytes, Coordinates, Finding, FindingId, FindingKind, FoundIn, InspectOptions,
     PrivacyReport, PrivateValue, Severity, Signal,
 };
+pub use tips::{tips_for, PhotoSignal, Tip, TipId};

@@ -2,6 +2,7 @@
 //! on a computer and for scripts (`--json`). Exit codes: 0 every file cleaned, 1 any file refused,
 //! 2 usage error.
 
+mod caption;
 mod clean;
 mod inspect;
 
@@ -28,6 +29,8 @@ enum Command {
     Clean(CleanArgs),
     /// Show what each file contains and what `clean` would remove, without changing anything.
     Inspect(InspectArgs),
+    /// Check a caption before posting it: names, places, schools, ages, routines, hashtags.
+    Caption(CaptionArgs),
 }
 
 /// Arguments of `sharesafe clean`.
@@ -64,6 +67,20 @@ pub struct InspectArgs {
     pub inputs: Vec<PathBuf>,
 }
 
+/// Arguments of `sharesafe caption`.
+#[derive(Args)]
+pub struct CaptionArgs {
+    /// Language of the explanations and tips (en, fr, de, nl; default: the caption's own).
+    #[arg(long, value_name = "LOCALE")]
+    pub locale: Option<String>,
+    /// Print a JSON document instead of text.
+    #[arg(long)]
+    pub json: bool,
+    /// The caption (read from standard input when omitted).
+    #[arg(value_name = "TEXT")]
+    pub text: Option<String>,
+}
+
 fn main() -> ExitCode {
     let cli = match Cli::try_parse() {
         Ok(c) => c,
@@ -86,6 +103,7 @@ fn main() -> ExitCode {
     let code = match cli.command {
         Command::Clean(args) => clean::run(args),
         Command::Inspect(args) => inspect::run(args),
+        Command::Caption(args) => caption::run(args),
     };
     ExitCode::from(code)
 }

@@ -126,3 +126,37 @@ fn inspect_lists_what_clean_removes() {
         "{text}"
     );
 }
+
+#[test]
+fn caption_marks_findings_and_reads_stdin() {
+    let o = bin()
+        .args(["caption", "--json", "Emma Schmidt turns 6 today #bathtime"])
+        .output()
+        .expect("run");
+    assert_eq!(o.status.code(), Some(0));
+    let doc: serde_json::Value = serde_json::from_slice(&o.stdout).expect("JSON");
+    let kinds: Vec<&str> = doc["caption"]["findings"]
+        .as_array()
+        .expect("findings")
+        .iter()
+        .filter_map(|f| f["kind"].as_str())
+        .collect();
+    assert!(kinds.contains(&"searchable_hashtag"), "{kinds:?}");
+    assert!(kinds.contains(&"age_or_birthday"), "{kinds:?}");
+    let mut child = bin()
+        .arg("caption")
+        .stdin(std::process::Stdio::piped())
+        .stdout(std::process::Stdio::piped())
+        .spawn()
+        .expect("spawn");
+    use std::io::Write;
+    child
+        .stdin
+        .take()
+        .expect("stdin")
+        .write_all(b"Reading a book on a sunny afternoon")
+        .expect("write");
+    let o = child.wait_with_output().expect("wait");
+    assert_eq!(o.status.code(), Some(0));
+    assert!(String::from_utf8_lossy(&o.stdout).contains("nothing found"));
+}
