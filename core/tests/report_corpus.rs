@@ -85,7 +85,7 @@ fn gps_files_report_exiftools_coordinates() {
         return;
     }
     let mut files = Vec::new();
-    for sub in ["jpeg", "png", "webp"] {
+    for sub in ["jpeg", "png", "webp", "heic", "video", "gif"] {
         files.extend(common::files_under(&dir.join(sub), &[]));
     }
     let out = Command::new("exiftool")
@@ -149,7 +149,7 @@ fn gps_files_report_exiftools_coordinates() {
         }
         checked += 1;
     }
-    assert!(checked >= 12, "only {checked} GPS files checked");
+    assert!(checked >= 20, "only {checked} GPS files checked");
 }
 
 #[test]
@@ -443,7 +443,7 @@ fn every_corpus_photo_reports_something_and_its_clean_copy_reports_nothing() {
         return;
     };
     let mut with_findings = 0;
-    for sub in ["jpeg", "png", "webp"] {
+    for sub in ["jpeg", "png", "webp", "heic", "video", "gif"] {
         for path in common::files_under(&dir.join(sub), &[]) {
             let bytes = std::fs::read(&path).expect("reads");
             let Ok(r) = inspect_bytes(&bytes, &InspectOptions::default()) else {

@@ -3,16 +3,22 @@
 //! XMP packet is an XMP packet. So the readers here work per *payload type*, and
 //! [`MetadataExtractor::block`] only decides which reader a removed block goes to.
 //!
-//! For a new container (HEIC, MP4/MOV, GIF) there are two ways in:
-//! - hand its removed blocks to [`MetadataExtractor::block`] through [`crate::inspect_metadata`]
-//!   with the usual [`PartKind`]s (`Exif` with or without the `Exif\0\0` or HEIC 4-byte offset
-//!   header, `Xmp` as a bare packet, `Iptc`, `Trailer`, `Thumbnail`, `MultiPicture`, `Provenance`)
-//!   — nothing else to do;
-//! - or, for payloads only that container has, call the per-type readers directly:
+//! How a container format plugs in:
+//! - best: its walk hands removed blocks over with `ctx.collect(&info, payload, complete)` (as
+//!   JPEG/PNG/WebP do) and the usual [`PartKind`]s — `Exif` with or without the `Exif\0\0` or
+//!   HEIC 4-byte offset header, `Xmp` (a bare or wrapped packet), `Iptc`, `Trailer`,
+//!   `Thumbnail`, `MultiPicture`, `Provenance` — and [`MetadataExtractor::block`] does the rest;
+//! - with no code at all (how HEIC/AVIF/MP4/MOV/GIF work today): [`crate::inspect`] reads every
+//!   removed `Exif`/`Xmp`/`Iptc` part that was not handed over back from the file by its
+//!   [`PartInfo`] offset and length ([`MetadataExtractor::uncollected_part`]: QuickTime
+//!   `meta`/`udta` boxes, EXIF items, XMP inside any wrapper), and reports `Thumbnail`,
+//!   `MultiPicture`, `Provenance` and `Trailer` parts from their kind. This needs the part's
+//!   offset/length to cover its bytes contiguously (true for boxes; for a multi-extent item only
+//!   the first extent's offset is known, so collecting it is better);
+//! - for payloads only that container has, the per-type readers:
 //!   [`MetadataExtractor::quicktime_meta`] (a `meta` box payload: `keys` + `ilst`),
-//!   [`MetadataExtractor::quicktime_udta`] (a `udta` payload: `©xyz`, `©mak`… atoms),
+//!   [`MetadataExtractor::quicktime_udta`] (a `udta` payload: `©xyz`, `©mak`… atoms, `XMP_`),
 //!   [`MetadataExtractor::iso6709`] and [`MetadataExtractor::quicktime_key`] for single values.
-//!   The natural place is a match arm in [`MetadataExtractor::block`] on the part's label.
 //!
 //! Every reader here takes untrusted bytes: slices are bounds-checked, nothing allocates more
 //! than the block it was given, and a damaged payload becomes an
@@ -195,6 +201,40 @@ impl MetadataExtractor {
                 info,
                 "block header",
             ),
+            _ => {}
+        }
+    }
+
+    /// A removed metadata part that the container's walk did not hand over as a block, read back
+    /// from the file by its [`PartInfo`] offset and length (ISO-BMFF items and boxes, GIF
+    /// extensions): a QuickTime `meta`/`udta` box, an EXIF item, an XMP packet inside whatever
+    /// wraps it, IPTC. Bytes this cannot recognise are left alone: the part is still removed.
+    pub fn uncollected_part(&mut self, b: &[u8], info: &PartInfo) {
+        match b.get(4..8) {
+            Some(t) if t == b"meta" => {
+                return self.quicktime_meta(b.get(8..).unwrap_or_default(), info)
+            }
+            Some(t) if t == b"udta" => {
+                return self.quicktime_udta(b.get(8..).unwrap_or_default(), info)
+            }
+            _ => {}
+        }
+        match info.kind {
+            PartKind::Exif => {
+                if let Some(t) = tiff_start(b) {
+                    self.exif_tiff(t, info);
+                }
+            }
+            PartKind::Xmp => {
+                if let Some(x) = xmp_slice(b) {
+                    self.xmp_packet(x, info);
+                }
+            }
+            PartKind::Iptc => match b.strip_prefix(PHOTOSHOP_ID) {
+                Some(irb) => self.photoshop_irb(irb, info),
+                None if b.first() == Some(&0x1C) => self.iptc_iim(b, info),
+                None => {}
+            },
             _ => {}
         }
     }
@@ -536,6 +576,21 @@ impl MetadataExtractor {
         f.sort_by_key(|x| (x.severity, x.kind, x.id));
         f
     }
+}
+
+/// The XMP packet inside wrapping bytes: from `<?xpacket begin` (or `<x:xmpmeta`, `<rdf:RDF`)
+/// to the end of `<?xpacket end…?>` (or `</x:xmpmeta>`), so a GIF's magic trailer or a box's
+/// padding does not read as damaged XML.
+pub(crate) fn xmp_slice(b: &[u8]) -> Option<&[u8]> {
+    let start = [&b"<?xpacket begin"[..], b"<x:xmpmeta", b"<rdf:RDF"]
+        .iter()
+        .find_map(|m| find(b, m))?;
+    let rest = &b[start..];
+    let end = match find(rest, b"<?xpacket end") {
+        Some(e) => find(&rest[e..], b"?>").map(|q| e + q + 2),
+        None => find(rest, b"</x:xmpmeta>").map(|e| e + 12),
+    };
+    Some(&rest[..end.unwrap_or(rest.len())])
 }
 
 fn first_non_space(p: &[u8]) -> Option<u8> {

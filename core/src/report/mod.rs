@@ -309,18 +309,33 @@ pub fn inspect<R: Read + Seek>(mut input: R, opts: &InspectOptions) -> Result<Pr
         .map_err(|e| Error::io("read input", e))?;
     let mut ex = extract::MetadataExtractor::new(&opts.limits);
     // Trailers are read again below: the walk hands over only the bytes it had buffered.
+    let mut collected: Vec<u64> = Vec::new();
     let structure = crate::inspect_metadata(&mut input, &opts.limits, &mut |b| {
+        collected.push(b.info.offset);
         if b.info.kind != PartKind::Trailer {
             ex.block(b)
         }
     })?;
-    for p in structure
-        .parts
-        .iter()
-        .filter(|p| p.kind == PartKind::Trailer)
-    {
-        let head = read_at(&mut input, start, p.offset, p.length.min(TRAILER_HEAD))?;
-        ex.trailer(&head, p);
+    let max = u64::from(opts.limits.max_metadata_bytes);
+    for p in structure.parts.iter().filter(|p| p.action != Action::Kept) {
+        let handed_over = collected.contains(&p.offset);
+        match p.kind {
+            PartKind::Trailer => {
+                let head = read_at(&mut input, start, p.offset, p.length.min(TRAILER_HEAD))?;
+                ex.trailer(&head, p);
+            }
+            // Formats whose walk does not hand blocks over (yet): read the part back by its
+            // offset, or report it from its kind alone.
+            _ if handed_over => {}
+            PartKind::Exif | PartKind::Xmp | PartKind::Iptc if p.length <= max => {
+                let bytes = read_at(&mut input, start, p.offset, p.length)?;
+                ex.uncollected_part(&bytes, p);
+            }
+            PartKind::Thumbnail => ex.push(FindingId::Thumbnail, "", None, p, p.label),
+            PartKind::MultiPicture => ex.push(FindingId::ExtraImages, "", None, p, p.label),
+            PartKind::Provenance => ex.push(FindingId::ProvenanceManifest, "", None, p, p.label),
+            _ => {}
+        }
     }
     if opts.compare_thumbnail {
         if let Some(thumb) = ex.take_exif_thumbnail() {

@@ -128,6 +128,8 @@ impl MetadataExtractor {
         for (t, body) in children {
             if &t == b"meta" {
                 self.quicktime_meta(body, info);
+            } else if &t == b"XMP_" {
+                self.xmp_packet(body, info);
             } else if t[0] == 0xA9 {
                 let (inner, _) = boxes(body);
                 if let Some((_, d)) = inner.iter().find(|(it, _)| it == b"data") {
