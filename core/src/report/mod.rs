@@ -99,6 +99,24 @@ pub enum Signal {
 }
 
 impl Signal {
+    /// The tips module's signal for this one (`tips::tips_for` takes them).
+    pub fn photo_signal(self) -> crate::tips::PhotoSignal {
+        use crate::tips::PhotoSignal as P;
+        match self {
+            Signal::GpsLocation => P::GpsLocation,
+            Signal::GpsZeroed => P::GpsAlreadyZeroed,
+            Signal::Fbmd => P::FacebookTrackingCode,
+            Signal::OtherTrackingId => P::OtherTrackingIds,
+            Signal::PeopleNamed => P::PeopleNamedInMetadata,
+            // Tagged face regions mean faces are in the picture.
+            Signal::Faces => P::FacesVisible,
+            Signal::HiddenVideo => P::HiddenVideo,
+            Signal::Thumbnail => P::EmbeddedThumbnail,
+            Signal::Device => P::DeviceInfo,
+            Signal::CaptureTime => P::CaptureTime,
+        }
+    }
+
     /// The stable id string.
     pub fn as_str(self) -> &'static str {
         match self {
@@ -260,6 +278,14 @@ impl PrivacyReport {
         s.sort();
         s.dedup();
         s
+    }
+
+    /// The signals as the tips module takes them: `tips::tips_for(&report.photo_signals(), …)`.
+    pub fn photo_signals(&self) -> Vec<crate::tips::PhotoSignal> {
+        self.signals()
+            .into_iter()
+            .map(Signal::photo_signal)
+            .collect()
     }
 
     /// The findings with this id.
@@ -623,5 +649,9 @@ mod schema_tests {
             "https://www.openstreetmap.org/?mlat=1.500000&mlon=-2.500000#map=17/1.500000/-2.500000"
         );
         assert_eq!(r.signal_ids(), vec!["gps_location"]);
+        assert_eq!(
+            r.photo_signals(),
+            vec![crate::tips::PhotoSignal::GpsLocation]
+        );
     }
 }
