@@ -4,22 +4,15 @@
 //! main image: both are reduced to a tiny grey image (after cutting the black bars phones add to
 //! fit a 4:3 preview) and compared by shape and by normalised correlation.
 //!
-//! The main image is decoded by [`decode_main_reduced`], the one function to swap for
-//! `crate::decode::decode_reader_for_analysis` (DCT-scaled JPEG decoding, branch `pdq`) when it
-//! lands: until then it decodes with the `image` crate at full size and shrinks at once, which
-//! costs the time and memory of a full decode (about 36 MB for 12 MP). The swap is its body:
-//!
-//! ```text
-//! let req = crate::decode::AnalysisRequest { min_short_side, apply_orientation: false };
-//! let d = crate::decode::decode_reader_for_analysis(main, &req, limits).ok()?;
-//! Some(DynamicImage::ImageRgb8(d.image).to_luma8())
-//! ```
+//! The main image is decoded by [`crate::decode`] at reduced scale (DCT/DC-only for JPEG), never
+//! at full size; the thumbnail itself (about 160×120) is decoded by the `image` crate.
 
 use std::io::{BufReader, Read, Seek};
 use std::panic::{catch_unwind, AssertUnwindSafe};
 
 use image::{imageops, DynamicImage, GrayImage, ImageDecoder, ImageFormat, ImageReader};
 
+use crate::decode::{decode_reader_for_analysis, AnalysisRequest};
 use crate::{Format, Limits};
 
 /// Side of the grey images compared.
@@ -50,20 +43,23 @@ pub(crate) fn differs_from_main<R: Read + Seek>(
 }
 
 /// Decodes the main picture to a small grey image whose shorter side is at least
-/// `min_short_side` (the shape of the pdq branch's `decode_reader_for_analysis`).
+/// `min_short_side`, through the shared reduced-scale decoder (a 12 MP JPEG is decoded at 1/8
+/// scale inside the decoder and never exists at full size).
 pub(crate) fn decode_main_reduced<R: Read + Seek>(
     main: R,
     format: Format,
     limits: &Limits,
     min_short_side: u32,
 ) -> Option<GrayImage> {
-    let f = match format {
-        Format::Jpeg => ImageFormat::Jpeg,
-        Format::Png => ImageFormat::Png,
-        Format::Webp => ImageFormat::WebP,
-        _ => return None,
+    if !matches!(format, Format::Jpeg | Format::Png | Format::Webp) {
+        return None;
+    }
+    let req = AnalysisRequest {
+        min_short_side,
+        apply_orientation: false,
     };
-    decode_small(main, f, limits, min_short_side)
+    let d = decode_reader_for_analysis(main, &req, limits).ok()?;
+    Some(DynamicImage::ImageRgb8(d.image).to_luma8())
 }
 
 fn decode_small<R: Read + Seek>(
