@@ -3,7 +3,8 @@
 //! pieces built on it. Pure Rust, no FFI, no network, no `unsafe`.
 //!
 //! Entry points: [`clean_bytes`], [`clean`] (streams), [`clean_file`], [`clean_file_in_place`],
-//! and [`inspect_structure`] (what a clean would remove, without writing anything).
+//! [`inspect_structure`] (what a clean would remove, without writing anything), and [`inspect`]
+//! (the privacy report: what the photo gives away, in plain words).
 
 #![forbid(unsafe_code)]
 
@@ -23,6 +24,7 @@ pub mod journal;
 mod limits;
 pub mod parts;
 pub mod policy;
+pub mod report;
 pub mod tips;
 
 // Caption types stay under `caption::` (the photo report has findings and severities too).
@@ -36,4 +38,8 @@ pub use format::{sniff, Format, SNIFF_LEN};
 pub use io::{CancelToken, MetadataBlock};
 pub use limits::Limits;
 pub use parts::{Action, PartInfo, PartKind};
+pub use report::{
+    inspect, inspect_bytes, Coordinates, Finding, FindingId, FindingKind, FoundIn, InspectOptions,
+    PrivacyReport, PrivateValue, Severity, Signal,
+};
 pub use tips::{tips_for, PhotoSignal, Tip, TipId};
