@@ -139,12 +139,18 @@ fn print_human(
 pub fn run(args: InspectArgs) -> u8 {
     let mut code = 0;
     let mut docs = Vec::new();
+    let mut signals: Vec<sharesafe_core::PhotoSignal> = Vec::new();
     let stdout = std::io::stdout();
     let mut out = stdout.lock();
     for path in &args.inputs {
         match open_and_inspect(path) {
             Ok((report, structure)) => {
                 log::debug!("inspected a file: {} findings", report.findings.len());
+                for sig in report.photo_signals() {
+                    if !signals.contains(&sig) {
+                        signals.push(sig);
+                    }
+                }
                 if args.json {
                     docs.push(json!({"input": path, "report": report, "structure": structure}));
                 } else if print_human(&mut out, path, &report, &structure).is_err() {
@@ -162,11 +168,29 @@ pub fn run(args: InspectArgs) -> u8 {
             }
         }
     }
+    let locale = args.locale.as_deref().unwrap_or("en");
+    let caption = args.caption.as_deref().map(|t| {
+        (
+            t,
+            sharesafe_core::analyze_caption(t, args.locale.as_deref()),
+        )
+    });
+    let tips = sharesafe_core::tips_for(&signals, caption.as_ref().map(|c| &c.1), locale);
+    if !args.json {
+        if let Some((text, report)) = &caption {
+            crate::caption::print_report(text, report);
+        }
+        for t in &tips {
+            let _ = writeln!(out, "Tip: {} — {}", t.title, t.text);
+        }
+    }
     if args.json {
         let doc = json!({
             "schema": "sharesafe.inspect",
             "schema_version": SCHEMA_VERSION,
             "files": docs,
+            "caption": caption.as_ref().map(|c| &c.1),
+            "tips": tips,
         });
         let _ = writeln!(
             out,

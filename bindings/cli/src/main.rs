@@ -85,6 +85,12 @@ pub struct InspectArgs {
     /// Print a JSON document instead of text.
     #[arg(long)]
     pub json: bool,
+    /// Also check the caption you mean to post with the photo(s).
+    #[arg(long, value_name = "TEXT")]
+    pub caption: Option<String>,
+    /// Language of the caption explanations and the tips (en, fr, de, nl).
+    #[arg(long, value_name = "LOCALE")]
+    pub locale: Option<String>,
     /// Files to inspect.
     #[arg(required = true, value_name = "FILE")]
     pub inputs: Vec<PathBuf>,
