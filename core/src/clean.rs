@@ -13,7 +13,7 @@ use crate::atomic::AtomicFile;
 use crate::error::{Error, Result};
 use crate::format::{sniff, Format, SNIFF_LEN};
 use crate::formats::{self, Cleaned, Verified};
-use crate::io::{CancelToken, Ctx, NullSink, Sink, Source};
+use crate::io::{CancelToken, Ctx, MetadataBlock, MetadataCollector, NullSink, Sink, Source};
 use crate::parts::{Action, PartInfo, PartKind};
 use crate::Limits;
 
@@ -98,13 +98,14 @@ fn sniff_stream<R: Read + Seek>(input: &mut R) -> Result<(Format, u64)> {
 }
 
 /// Runs the format's clean from `input` into `out` without verification.
-fn run_clean<R: Read + Seek, W: Write + Seek>(
+fn run_clean<'a, R: Read + Seek, W: Write + Seek>(
     format: Format,
     input: &mut R,
     out: &mut Sink<W>,
-    opts: &CleanOptions,
+    opts: &'a CleanOptions,
+    collector: Option<MetadataCollector<'a>>,
 ) -> Result<(Cleaned, u64)> {
-    let mut ctx = Ctx::new(format, &opts.limits, opts.cancel.as_ref());
+    let mut ctx = Ctx::new(format, &opts.limits, opts.cancel.as_ref()).with_collector(collector);
     let mut src = Source::new(input, format, &opts.limits);
     let cleaned = match format {
         Format::Jpeg => formats::jpeg::clean(&mut src, out, &mut ctx)?,
@@ -186,7 +187,7 @@ pub fn clean<R: Read + Seek, W: Read + Write + Seek>(
             BufWriter::with_capacity(crate::io::COPY_BUF, &mut output),
             out_start,
         );
-        let (cleaned, read) = run_clean(format, &mut input, &mut sink, opts)?;
+        let (cleaned, read) = run_clean(format, &mut input, &mut sink, opts, None)?;
         sink.flush()?;
         (cleaned, read, sink.written())
     };
@@ -292,14 +293,38 @@ pub fn clean_file_in_place(path: &Path, opts: &CleanOptions) -> Result<CleanRepo
 /// Lists every part of a file and what a clean would do with it, without writing anything.
 /// Runs the same code as [`clean`] into a sink that keeps nothing, so the answer cannot drift
 /// from what a clean really does.
-pub fn inspect_structure<R: Read + Seek>(mut input: R, limits: &Limits) -> Result<CleanReport> {
+pub fn inspect_structure<R: Read + Seek>(input: R, limits: &Limits) -> Result<CleanReport> {
+    dry_run(input, limits, None)
+}
+
+/// Like [`inspect_structure`], and hands the payload of every removed metadata block (EXIF, XMP,
+/// IPTC, comments, text chunks, the start of trailers) to `collector` as the walk meets it. This
+/// is what the privacy report reads: what it shows is exactly what a clean removes.
+pub fn inspect_metadata<R: Read + Seek>(
+    input: R,
+    limits: &Limits,
+    collector: &mut dyn FnMut(&MetadataBlock<'_>),
+) -> Result<CleanReport> {
+    dry_run(input, limits, Some(collector))
+}
+
+fn dry_run<R: Read + Seek>(
+    mut input: R,
+    limits: &Limits,
+    mut collector: Option<MetadataCollector<'_>>,
+) -> Result<CleanReport> {
     let (format, _) = sniff_stream(&mut input)?;
     let opts = CleanOptions {
         limits: limits.clone(),
         cancel: None,
     };
     let mut sink = Sink::new(NullSink::default(), 0);
-    let (cleaned, input_bytes) = run_clean(format, &mut input, &mut sink, &opts)?;
+    // Re-borrow the collector for as long as the local options live.
+    let collector = collector.as_mut().map(|c| {
+        let c: &mut dyn FnMut(&MetadataBlock<'_>) = &mut **c;
+        c
+    });
+    let (cleaned, input_bytes) = run_clean(format, &mut input, &mut sink, &opts, collector)?;
     Ok(CleanReport {
         format,
         input_bytes,

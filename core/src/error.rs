@@ -134,6 +134,11 @@ pub enum Error {
         reason: &'static str,
     },
 
+    /// ShareSafe hit a bug (a panic caught at a boundary). Nothing was written. Never a
+    /// property of the photo.
+    #[error("internal error: {0}")]
+    Internal(&'static str),
+
     /// The operation was cancelled by the caller; nothing was written.
     #[error("cancelled")]
     Cancelled,

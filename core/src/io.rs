@@ -10,6 +10,7 @@ use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::Arc;
 
 use crate::error::{Error, Part, Result};
+use crate::parts::PartInfo;
 use crate::{Format, Limits};
 
 /// Size of the buffers used to stream payloads: big enough for throughput, small enough that memory
@@ -59,12 +60,29 @@ impl ImageDigest {
     }
 }
 
+/// A removed (or rewritten) metadata block, handed to an inspection while the cleaner walks the
+/// file: the same walk decides what is removed and what is reported, so the two cannot drift.
+pub struct MetadataBlock<'a> {
+    /// Where the block is and what the clean does with it.
+    pub info: &'a PartInfo,
+    /// The block's payload: for JPEG the APPn/COM payload after the length (identifier included),
+    /// for PNG and WebP the chunk data, for a trailer its first bytes. Untrusted.
+    pub payload: &'a [u8],
+    /// False when the payload was longer than [`Limits::max_metadata_bytes`] and only its start
+    /// is given.
+    pub complete: bool,
+}
+
+/// The callback an inspection passes to receive [`MetadataBlock`]s.
+pub type MetadataCollector<'a> = &'a mut dyn FnMut(&MetadataBlock<'_>);
+
 /// Shared state of one read: limits, cancellation, how many parts were seen.
 pub(crate) struct Ctx<'a> {
     pub(crate) format: Format,
     pub(crate) limits: &'a Limits,
     pub(crate) cancel: Option<&'a CancelToken>,
     parts_seen: u32,
+    collector: Option<MetadataCollector<'a>>,
 }
 
 impl<'a> Ctx<'a> {
@@ -74,6 +92,29 @@ impl<'a> Ctx<'a> {
             limits,
             cancel,
             parts_seen: 0,
+            collector: None,
+        }
+    }
+
+    /// The same, handing every removed metadata block to `collector`.
+    pub(crate) fn with_collector(mut self, collector: Option<MetadataCollector<'a>>) -> Self {
+        self.collector = collector;
+        self
+    }
+
+    /// True when an inspection wants the payloads of removed blocks.
+    pub(crate) fn collects(&self) -> bool {
+        self.collector.is_some()
+    }
+
+    /// Hands a block to the inspection, if there is one.
+    pub(crate) fn collect(&mut self, info: &PartInfo, payload: &[u8], complete: bool) {
+        if let Some(c) = self.collector.as_mut() {
+            c(&MetadataBlock {
+                info,
+                payload,
+                complete,
+            });
         }
     }
 
@@ -271,6 +312,35 @@ impl<R: Read> Source<R> {
         self.copy::<std::io::Sink>(n, None, None, part, ctx)
     }
 
+    /// Passes over the rest (`n` bytes) of a removed block whose first bytes `head` were already
+    /// read. When an inspection collects payloads, reads up to [`Limits::max_metadata_bytes`] of
+    /// it and hands `head` + that to the collector; otherwise just skips.
+    pub(crate) fn skip_or_collect(
+        &mut self,
+        n: u64,
+        head: &[u8],
+        info: &PartInfo,
+        ctx: &mut Ctx<'_>,
+    ) -> Result<()> {
+        if !ctx.collects() {
+            return self.skip(n, info.part, ctx);
+        }
+        let max = u64::from(ctx.limits.max_metadata_bytes);
+        let room = max.saturating_sub(head.len() as u64);
+        let take = n.min(room);
+        let mut payload = head.to_vec();
+        // take <= max_metadata_bytes (a u32), so it fits in memory terms and in usize.
+        payload.extend(self.read_vec(
+            take,
+            ctx.limits.max_metadata_bytes,
+            "max_metadata_bytes",
+            info.part,
+        )?);
+        self.skip(n - take, info.part, ctx)?;
+        ctx.collect(info, &payload, take == n);
+        Ok(())
+    }
+
     /// Gives the buffered bytes for a scan; call [`Source::consume`] with how many were used.
     pub(crate) fn fill_buf(&mut self) -> Result<&[u8]> {
         self.inner
@@ -284,6 +354,15 @@ impl<R: Read> Source<R> {
         self.inner.consume(n);
         self.offset += n as u64;
         Ok(())
+    }
+
+    /// The first bytes of a trailer for an inspection (at most 64 KiB, enough to recognise an
+    /// embedded video or picture), without consuming them beyond the buffer.
+    pub(crate) fn trailer_head(&mut self) -> Result<Vec<u8>> {
+        let mut head = Vec::new();
+        let buf = self.fill_buf()?;
+        head.extend_from_slice(&buf[..buf.len().min(COPY_BUF)]);
+        Ok(head)
     }
 
     /// Reads to the end and returns how many bytes there were (used to measure trailers).
@@ -329,10 +408,6 @@ impl<W: Write> Sink<W> {
     /// Bytes written so far: the offset in the output of the next byte.
     pub(crate) fn written(&self) -> u64 {
         self.written
-    }
-
-    pub(crate) fn into_inner(self) -> W {
-        self.inner
     }
 
     pub(crate) fn flush(&mut self) -> Result<()> {
@@ -461,7 +536,7 @@ mod tests {
         let mut d2 = ImageDigest::default();
         d2.update(&data[..150_000]);
         assert_eq!(d.finish(), d2.finish());
-        assert_eq!(out.into_inner(), &data[..150_000]);
+        assert_eq!(out.inner, &data[..150_000]);
         assert_eq!(s.offset(), 150_000);
     }
 

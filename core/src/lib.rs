@@ -8,6 +8,7 @@
 #![forbid(unsafe_code)]
 
 pub mod atomic;
+pub mod batch;
 mod clean;
 pub mod error;
 mod format;
@@ -18,11 +19,11 @@ pub mod parts;
 pub mod policy;
 
 pub use clean::{
-    clean, clean_bytes, clean_file, clean_file_in_place, inspect_structure, CleanOptions,
-    CleanReport, CleanedBytes,
+    clean, clean_bytes, clean_file, clean_file_in_place, inspect_metadata, inspect_structure,
+    CleanOptions, CleanReport, CleanedBytes,
 };
 pub use error::{Error, Part, Result};
 pub use format::{sniff, Format, SNIFF_LEN};
-pub use io::CancelToken;
+pub use io::{CancelToken, MetadataBlock};
 pub use limits::Limits;
 pub use parts::{Action, PartInfo, PartKind};

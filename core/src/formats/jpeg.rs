@@ -150,6 +150,32 @@ fn copy_scan<R: Read, W: Write>(
     }
 }
 
+/// A frame header must describe a picture: 1–4 components, a non-zero width, and a length that
+/// matches the component count. (A zero height is legal: DNL gives it later.)
+fn check_frame_header(len: u16, head: &[u8]) -> std::result::Result<(), &'static str> {
+    let [_precision, _h0, _h1, w0, w1, components, ..] = head else {
+        return Err("frame header too short");
+    };
+    if !(1..=4).contains(components) || u16::from_be_bytes([*w0, *w1]) == 0 {
+        return Err("frame header describes no picture");
+    }
+    if usize::from(len) != 8 + 3 * usize::from(*components) {
+        return Err("frame header length does not match its components");
+    }
+    Ok(())
+}
+
+/// A scan header names 1–4 components and its length matches.
+fn check_scan_header(len: u16, head: &[u8]) -> std::result::Result<(), &'static str> {
+    let Some(&components) = head.first() else {
+        return Err("scan header too short");
+    };
+    if !(1..=4).contains(&components) || usize::from(len) != 6 + 2 * usize::from(components) {
+        return Err("scan header length does not match its components");
+    }
+    Ok(())
+}
+
 /// Tracks the ICC_PROFILE chunks: every sequence number from 1 to the declared count, once.
 struct IccChunks {
     count: Option<u8>,
@@ -273,18 +299,19 @@ pub(crate) fn clean<R: Read, W: Write>(
                     action: Action::Kept,
                 });
                 let trailer_at = src.offset();
-                let head = src.fill_buf()?;
-                let label = trailer_label(head);
+                let head = src.trailer_head()?;
                 let n = src.drain(ctx)?;
                 if n > 0 {
-                    parts.push(PartInfo {
+                    let info = PartInfo {
                         part: Part::Trailer,
-                        label,
+                        label: trailer_label(&head),
                         offset: trailer_at,
                         length: n,
                         kind: PartKind::Trailer,
                         action: Action::Removed,
-                    });
+                    };
+                    ctx.collect(&info, &head, head.len() as u64 == n);
+                    parts.push(info);
                 }
                 break;
             }
@@ -316,7 +343,11 @@ pub(crate) fn clean<R: Read, W: Write>(
         match decision {
             Decision::Keep(kind) => {
                 if is_sof(m) {
+                    check_frame_header(len, &id).map_err(|r| fail(src, m, at, r))?;
                     sof_seen = true;
+                }
+                if m == SOS {
+                    check_scan_header(len, &id).map_err(|r| fail(src, m, at, r))?;
                 }
                 if m == SOS && !sof_seen {
                     return Err(fail(src, m, at, "scan before frame header"));
@@ -355,15 +386,16 @@ pub(crate) fn clean<R: Read, W: Write>(
             Decision::Rewrite(kind) if m == APP0 => {
                 jfif_seen = true;
                 if id.len() < JFIF_LEN {
-                    src.skip(rest, part, ctx)?;
-                    parts.push(PartInfo {
+                    let info = PartInfo {
                         part,
                         label: "JFIF (unreadable)",
                         offset: at,
                         length,
                         kind: PartKind::Unknown,
                         action: Action::Removed,
-                    });
+                    };
+                    src.skip_or_collect(rest, &id, &info, ctx)?;
+                    parts.push(info);
                     continue;
                 }
                 let mut jfif = [0u8; JFIF_LEN];
@@ -371,8 +403,6 @@ pub(crate) fn clean<R: Read, W: Write>(
                 jfif[12] = 0;
                 jfif[13] = 0;
                 write_segment_start(out, APP0, (2 + JFIF_LEN) as u16, &jfif)?;
-                let thumb = rest + (id.len() - JFIF_LEN) as u64;
-                src.skip(rest, part, ctx)?;
                 parts.push(PartInfo {
                     part,
                     label: "JFIF",
@@ -381,15 +411,18 @@ pub(crate) fn clean<R: Read, W: Write>(
                     kind,
                     action: Action::Rewritten,
                 });
-                if thumb > 0 {
-                    parts.push(PartInfo {
+                if rest > 0 {
+                    // Raw RGB thumbnail; its width and height (id[12..14]) lead the payload.
+                    let info = PartInfo {
                         part,
                         label: "JFIF thumbnail",
                         offset: at + 2 + 2 + JFIF_LEN as u64,
-                        length: thumb,
+                        length: rest,
                         kind: PartKind::Thumbnail,
                         action: Action::Removed,
-                    });
+                    };
+                    src.skip_or_collect(rest, &id[12..14], &info, ctx)?;
+                    parts.push(info);
                 }
             }
             Decision::Rewrite(kind) => {
@@ -408,41 +441,38 @@ pub(crate) fn clean<R: Read, W: Write>(
                 } else {
                     None
                 };
-                match value {
+                let action = match value {
                     Some(o) => {
                         orientation = Some(o);
                         let tiff = minimal_tiff(o);
                         write_segment_start(out, APP1, (2 + 6 + tiff.len()) as u16, b"Exif\0\0")?;
                         out.write_all(&tiff)?;
-                        parts.push(PartInfo {
-                            part,
-                            label,
-                            offset: at,
-                            length,
-                            kind,
-                            action: Action::Rewritten,
-                        });
+                        Action::Rewritten
                     }
-                    None => parts.push(PartInfo {
-                        part,
-                        label,
-                        offset: at,
-                        length,
-                        kind,
-                        action: Action::Removed,
-                    }),
-                }
+                    None => Action::Removed,
+                };
+                let info = PartInfo {
+                    part,
+                    label,
+                    offset: at,
+                    length,
+                    kind,
+                    action,
+                };
+                ctx.collect(&info, &payload, true);
+                parts.push(info);
             }
             Decision::Remove(kind) => {
-                src.skip(rest, part, ctx)?;
-                parts.push(PartInfo {
+                let info = PartInfo {
                     part,
                     label,
                     offset: at,
                     length,
                     kind,
                     action: Action::Removed,
-                });
+                };
+                src.skip_or_collect(rest, &id, &info, ctx)?;
+                parts.push(info);
             }
         }
     }

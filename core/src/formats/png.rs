@@ -98,16 +98,30 @@ fn copy_chunk_data<R: Read, W: Write>(
     ctx: &Ctx<'_>,
 ) -> Result<u32> {
     let part = Part::FourCc(h.kind);
+    if &h.kind == b"IHDR" && h.len != 13 {
+        return Err(Error::malformed(
+            Format::Png,
+            part,
+            h.at,
+            "IHDR is not 13 bytes",
+        ));
+    }
     let mut crc = Crc32::new();
     crc.update(&h.kind);
     digest.boundary(u32::from_be_bytes(h.kind));
     digest.update(&h.len.to_be_bytes());
+    // IHDR is tiny and checked below; nothing else is kept in memory.
+    let mut ihdr = Vec::new();
+    let is_ihdr = &h.kind == b"IHDR";
     src.copy_observed(
         h.len.into(),
         out,
         &mut |c| {
             crc.update(c);
             digest.update(c);
+            if is_ihdr {
+                ihdr.extend_from_slice(c);
+            }
         },
         part,
         ctx,
@@ -121,7 +135,36 @@ fn copy_chunk_data<R: Read, W: Write>(
             "chunk CRC does not match",
         ));
     }
+    if is_ihdr {
+        check_ihdr(&ihdr).map_err(|r| Error::malformed(Format::Png, part, h.at, r))?;
+    }
     Ok(stored)
+}
+
+/// The image header must describe a picture a decoder can draw: non-zero size within PNG's
+/// bounds, and a bit depth allowed for the colour type.
+fn check_ihdr(d: &[u8]) -> std::result::Result<(), &'static str> {
+    let [w0, w1, w2, w3, h0, h1, h2, h3, depth, colour, compression, filter, interlace] = d else {
+        return Err("IHDR is not 13 bytes");
+    };
+    let w = u32::from_be_bytes([*w0, *w1, *w2, *w3]);
+    let h = u32::from_be_bytes([*h0, *h1, *h2, *h3]);
+    if w == 0 || h == 0 || w > MAX_CHUNK || h > MAX_CHUNK {
+        return Err("image width or height out of range");
+    }
+    let depth_ok = match colour {
+        0 => matches!(depth, 1 | 2 | 4 | 8 | 16),
+        3 => matches!(depth, 1 | 2 | 4 | 8),
+        2 | 4 | 6 => matches!(depth, 8 | 16),
+        _ => return Err("unknown colour type"),
+    };
+    if !depth_ok {
+        return Err("bit depth not allowed for the colour type");
+    }
+    if *compression != 0 || *filter != 0 || *interlace > 1 {
+        return Err("unknown compression, filter or interlace method");
+    }
+    Ok(())
 }
 
 fn write_chunk<W: Write>(out: &mut Sink<W>, kind: &[u8; 4], data: &[u8]) -> Result<()> {
@@ -176,6 +219,7 @@ pub(crate) fn clean<R: Read, W: Write>(
     let mut orientation = None;
     let mut exif_seen = false;
     let mut first = true;
+    let mut saw_idat = false;
     loop {
         let h = read_chunk_head(src)?;
         let part = Part::FourCc(h.kind);
@@ -210,9 +254,9 @@ pub(crate) fn clean<R: Read, W: Write>(
                 parts.push(info(kind, Action::Kept));
             }
             Decision::Rewrite(kind) => {
-                let value = if exif_seen || h.len > ctx.limits.max_metadata_bytes {
+                let (value, data) = if exif_seen || h.len > ctx.limits.max_metadata_bytes {
                     src.skip(h.len.into(), part, ctx)?;
-                    None
+                    (None, None)
                 } else {
                     let data = src.read_vec(
                         h.len.into(),
@@ -220,39 +264,63 @@ pub(crate) fn clean<R: Read, W: Write>(
                         "max_metadata_bytes",
                         part,
                     )?;
-                    meaningful(read_orientation(strip_exif_header(&data)))
+                    (
+                        meaningful(read_orientation(strip_exif_header(&data))),
+                        Some(data),
+                    )
                 };
                 src.skip(4, part, ctx)?; // CRC of a chunk we do not copy
                 exif_seen = true;
-                match value {
+                let action = match value {
                     Some(o) => {
                         orientation = Some(o);
                         write_chunk(out, b"eXIf", &minimal_tiff(o))?;
-                        parts.push(info(kind, Action::Rewritten));
+                        Action::Rewritten
                     }
-                    None => parts.push(info(kind, Action::Removed)),
+                    None => Action::Removed,
+                };
+                let i = info(kind, action);
+                if let Some(d) = data {
+                    ctx.collect(&i, &d, true);
                 }
+                parts.push(i);
             }
             Decision::Remove(kind) => {
-                src.skip(u64::from(h.len) + 4, part, ctx)?;
-                parts.push(info(kind, Action::Removed));
+                let i = info(kind, Action::Removed);
+                src.skip_or_collect(h.len.into(), &[], &i, ctx)?;
+                src.skip(4, part, ctx)?;
+                parts.push(i);
             }
         }
+        if &h.kind == b"IDAT" {
+            saw_idat = true;
+        }
         if &h.kind == b"IEND" {
+            if !saw_idat {
+                return Err(Error::malformed(
+                    Format::Png,
+                    part,
+                    h.at,
+                    "no image data before IEND",
+                ));
+            }
             break;
         }
     }
     let at = src.offset();
+    let head = src.trailer_head()?;
     let n = src.drain(ctx)?;
     if n > 0 {
-        parts.push(PartInfo {
+        let i = PartInfo {
             part: Part::Trailer,
             label: "data after IEND",
             offset: at,
             length: n,
             kind: PartKind::Trailer,
             action: Action::Removed,
-        });
+        };
+        ctx.collect(&i, &head, head.len() as u64 == n);
+        parts.push(i);
     }
     Ok(Cleaned {
         parts,
@@ -275,6 +343,7 @@ pub(crate) fn verify<R: Read>(src: &mut Source<R>, ctx: &mut Ctx<'_>) -> Result<
     let mut digest = ImageDigest::default();
     let mut orientation = None;
     let mut first = true;
+    let mut saw_idat = false;
     loop {
         let h = read_chunk_head(src)?;
         let part = Part::FourCc(h.kind);
@@ -300,7 +369,18 @@ pub(crate) fn verify<R: Read>(src: &mut Source<R>, ctx: &mut Ctx<'_>) -> Result<
             }
             Decision::Remove(_) => return Err(bad("chunk outside the allowlist")),
         }
+        if &h.kind == b"IDAT" {
+            saw_idat = true;
+        }
         if &h.kind == b"IEND" {
+            if !saw_idat {
+                return Err(Error::malformed(
+                    Format::Png,
+                    part,
+                    h.at,
+                    "no image data before IEND",
+                ));
+            }
             break;
         }
     }

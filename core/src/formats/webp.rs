@@ -151,9 +151,9 @@ pub(crate) fn clean<R: Read, W: Write + Seek>(
             }
             Decision::Rewrite(kind) => {
                 // EXIF: read for the orientation, write a minimal one where it stood.
-                let value = if exif_seen || h.size > ctx.limits.max_metadata_bytes {
+                let (value, data) = if exif_seen || h.size > ctx.limits.max_metadata_bytes {
                     src.skip(h.size.into(), part, ctx)?;
-                    None
+                    (None, None)
                 } else {
                     let data = src.read_vec(
                         h.size.into(),
@@ -161,23 +161,31 @@ pub(crate) fn clean<R: Read, W: Write + Seek>(
                         "max_metadata_bytes",
                         part,
                     )?;
-                    meaningful(read_orientation(strip_exif_header(&data)))
+                    (
+                        meaningful(read_orientation(strip_exif_header(&data))),
+                        Some(data),
+                    )
                 };
                 if pad {
                     src.skip(1, part, ctx)?;
                 }
                 exif_seen = true;
-                match value.filter(|_| vp8x_flags_at.is_some()) {
+                let action = match value.filter(|_| vp8x_flags_at.is_some()) {
                     Some(o) => {
                         orientation = Some(o);
                         let tiff = minimal_tiff(o);
                         write_head(out, b"EXIF", tiff.len() as u32)?;
                         out.write_all(&tiff)?;
                         out_flags |= FLAG_EXIF;
-                        parts.push(info(kind, Action::Rewritten));
+                        Action::Rewritten
                     }
-                    None => parts.push(info(kind, Action::Removed)),
+                    None => Action::Removed,
+                };
+                let i = info(kind, action);
+                if let Some(d) = data {
+                    ctx.collect(&i, &d, true);
                 }
+                parts.push(i);
             }
             Decision::Keep(kind) if &h.id == b"ANMF" => {
                 copy_frame(src, out, &h, &mut digest, &mut parts, ctx)?;
@@ -205,8 +213,10 @@ pub(crate) fn clean<R: Read, W: Write + Seek>(
                 parts.push(info(kind, Action::Kept));
             }
             Decision::Remove(kind) => {
-                src.skip(h.size as u64 + u64::from(pad), part, ctx)?;
-                parts.push(info(kind, Action::Removed));
+                let i = info(kind, Action::Removed);
+                src.skip_or_collect(h.size.into(), &[], &i, ctx)?;
+                src.skip(u64::from(pad), part, ctx)?;
+                parts.push(i);
             }
         }
     }
@@ -214,16 +224,19 @@ pub(crate) fn clean<R: Read, W: Write + Seek>(
         return Err(fail(&riff, "no image chunk"));
     }
     let trailer_at = src.offset();
+    let head = src.trailer_head()?;
     let n = src.drain(ctx)?;
     if n > 0 {
-        parts.push(PartInfo {
+        let i = PartInfo {
             part: Part::Trailer,
             label: "data after the RIFF payload",
             offset: trailer_at,
             length: n,
             kind: PartKind::Trailer,
             action: Action::Removed,
-        });
+        };
+        ctx.collect(&i, &head, head.len() as u64 == n);
+        parts.push(i);
     }
     if let Some((at, flags)) = vp8x_flags_at {
         out.patch(at, &[flags | out_flags])?;
@@ -273,15 +286,16 @@ fn copy_frame<R: Read, W: Write + Seek>(
                 }
             }
             _ => {
-                src.skip(sub.size.into(), part, ctx)?;
-                parts.push(PartInfo {
+                let i = PartInfo {
                     part,
                     label: "chunk inside an animation frame",
                     offset: sub.at,
                     length: 8 + sub.padded(),
                     kind: PartKind::Unknown,
                     action: Action::Removed,
-                });
+                };
+                src.skip_or_collect(sub.size.into(), &[], &i, ctx)?;
+                parts.push(i);
             }
         }
         if pad {

@@ -1,0 +1,91 @@
+//! `sharesafe`: the command-line face of ShareSafe's core, for people cleaning folders of photos
+//! on a computer and for scripts (`--json`). Exit codes: 0 every file cleaned, 1 any file refused,
+//! 2 usage error.
+
+mod clean;
+mod inspect;
+
+use std::path::PathBuf;
+use std::process::ExitCode;
+
+use clap::{Args, Parser, Subcommand};
+
+/// Clean photos before you share them: ShareSafe removes location, camera, people and tracking
+/// data without re-encoding, and shows what a photo gives away.
+#[derive(Parser)]
+#[command(name = "sharesafe", version, about)]
+struct Cli {
+    /// Log what ShareSafe does (never paths or photo contents) to stderr.
+    #[arg(long, short, global = true)]
+    verbose: bool,
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Subcommand)]
+enum Command {
+    /// Remove metadata losslessly; every output is verified before it is written.
+    Clean(CleanArgs),
+    /// Show what each file contains and what `clean` would remove, without changing anything.
+    Inspect(InspectArgs),
+}
+
+/// Arguments of `sharesafe clean`.
+#[derive(Args)]
+pub struct CleanArgs {
+    /// Write cleaned copies into this folder (created if needed). Originals are untouched.
+    #[arg(long, short, value_name = "DIR", conflicts_with = "in_place")]
+    pub out: Option<PathBuf>,
+    /// Replace each original with its cleaned copy (atomic: a crash leaves old or new).
+    #[arg(long)]
+    pub in_place: bool,
+    /// Descend into folders.
+    #[arg(long, short)]
+    pub recursive: bool,
+    /// Files cleaned at once (default: one per core).
+    #[arg(long, short, default_value_t = 0)]
+    pub jobs: usize,
+    /// Print a JSON document instead of text.
+    #[arg(long)]
+    pub json: bool,
+    /// Photos, videos or folders.
+    #[arg(required = true, value_name = "FILE|DIR")]
+    pub inputs: Vec<PathBuf>,
+}
+
+/// Arguments of `sharesafe inspect`.
+#[derive(Args)]
+pub struct InspectArgs {
+    /// Print a JSON document instead of text.
+    #[arg(long)]
+    pub json: bool,
+    /// Files to inspect.
+    #[arg(required = true, value_name = "FILE")]
+    pub inputs: Vec<PathBuf>,
+}
+
+fn main() -> ExitCode {
+    let cli = match Cli::try_parse() {
+        Ok(c) => c,
+        Err(e) => {
+            let code = if e.use_stderr() { 2 } else { 0 };
+            let _ = e.print();
+            return ExitCode::from(code);
+        }
+    };
+    let level = if cli.verbose {
+        log::LevelFilter::Debug
+    } else {
+        log::LevelFilter::Warn
+    };
+    env_logger::Builder::new()
+        .filter_level(level)
+        .parse_env("SHARESAFE_LOG")
+        .format_timestamp(None)
+        .init();
+    let code = match cli.command {
+        Command::Clean(args) => clean::run(args),
+        Command::Inspect(args) => inspect::run(args),
+    };
+    ExitCode::from(code)
+}

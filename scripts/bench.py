@@ -1,0 +1,75 @@
+#!/usr/bin/env python3
+"""Times ShareSafe against its peers on the benchmark corpus and prints the figures.
+
+One run, same files, warm page cache for everyone: `cp`, a write+fsync+rename of the same bytes
+(the floor for durable output), exiftool keeping ICC and orientation, and `sharesafe clean` with
+one and with two jobs. Then the peak RSS of cleaning one 48 MP JPEG. Figures only, no pass/fail.
+usage: bench.py CORPUS_DIR SHARESAFE_BIN WRITE_BASELINE_BIN
+"""
+import json
+import os
+import shutil
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+
+def run(cmd, **kw):
+    """Runs cmd, returns (seconds, peak RSS in MB of the child)."""
+    t0 = time.perf_counter()
+    p = subprocess.Popen(cmd, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, **kw)
+    _, status, usage = os.wait4(p.pid, 0)
+    dt = time.perf_counter() - t0
+    err = p.stderr.read().decode(errors="replace")
+    if os.waitstatus_to_exitcode(status) != 0:
+        sys.exit(f"failed ({os.waitstatus_to_exitcode(status)}): {' '.join(map(str, cmd[:3]))}...\n{err[-2000:]}")
+    return dt, usage.ru_maxrss / 1024
+
+
+def main():
+    corpus, sharesafe, baseline = (Path(a) for a in sys.argv[1:4])
+    files = sorted(p for p in corpus.iterdir() if p.suffix in (".jpg", ".png", ".webp"))
+    jpegs = [p for p in files if p.suffix == ".jpg"]
+    total = sum(p.stat().st_size for p in files)
+    mb = total / 1e6
+    for p in files:  # warm the page cache equally for everyone
+        p.read_bytes()
+    work = Path(tempfile.mkdtemp(prefix="sharesafe-bench-", dir=os.environ.get("BENCH_TMP", "/tmp")))
+    results = {}
+
+    def fresh(name):
+        d = work / name
+        shutil.rmtree(d, ignore_errors=True)
+        d.mkdir()
+        return d
+
+    print(f"corpus: {len(files)} files, {mb:.0f} MB ({len(jpegs)} JPEG) in {corpus}")
+    results["cp"] = run(["cp", *map(str, files), str(fresh("cp"))])
+    results["write+fsync+rename"] = run([str(baseline), str(fresh("baseline")), *map(str, files)])
+    out = fresh("exiftool")
+    results["exiftool"] = run(["exiftool", "-q", "-q", "-all=", "--icc_profile:all", "-tagsfromfile", "@",
+                               "-orientation", "-o", str(out) + "/", *map(str, files)])
+    results["sharesafe --jobs 1"] = run([str(sharesafe), "clean", "--jobs", "1", "--out", str(fresh("s1")), *map(str, files)])
+    results["sharesafe --jobs 2"] = run([str(sharesafe), "clean", "--jobs", "2", "--out", str(fresh("s2")), *map(str, files)])
+
+    print(f"\n{'tool':<22}{'seconds':>9}{'MB/s':>9}{'peak RSS MB':>13}")
+    for name, (dt, rss) in results.items():
+        print(f"{name:<22}{dt:>9.2f}{mb / dt:>9.0f}{rss:>13.1f}")
+    s1 = results["sharesafe --jobs 1"][0]
+    print(f"\nsharesafe (1 job) vs exiftool: {results['exiftool'][0] / s1:.1f}x throughput (target >= 7x)")
+    print(f"sharesafe (1 job) vs write+fsync+rename: {results['write+fsync+rename'][0] / s1:.2f}x (target >= 0.85x)")
+    print(f"sharesafe 2 jobs vs 1 job: {s1 / results['sharesafe --jobs 2'][0]:.2f}x")
+
+    big = sorted(corpus.glob("jpg48_*.jpg"))
+    if big:
+        dt, rss = run([str(sharesafe), "clean", "--out", str(fresh("big")), str(big[0])])
+        print(f"\n48 MP JPEG ({big[0].name}, {big[0].stat().st_size / 1e6:.1f} MB): {dt * 1000:.0f} ms, peak RSS {rss:.1f} MB (target <= 16 MB)")
+    shutil.rmtree(work, ignore_errors=True)
+    json.dump({k: {"seconds": v[0], "peak_rss_mb": v[1]} for k, v in results.items()},
+              open(os.environ.get("BENCH_JSON", "/dev/null"), "w"), indent=1)
+
+
+if __name__ == "__main__":
+    main()
