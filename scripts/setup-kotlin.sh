@@ -4,7 +4,7 @@
 # ships the whole JVM compiler), JNA and kotlinx-coroutines from Debian. Idempotent: a second run
 # only checks that everything is there.
 #
-# Usage: scripts/setup-kotlin.sh     (prints KOTLINC=..., JNA_JAR=..., COROUTINES_JAR=... lines)
+# Usage: scripts/setup-kotlin.sh     (prints KOTLINC=... and CLASSPATH=... lines)
 # Cache: $SHARESAFE_CACHE/kotlin, default /var/cache/sharesafe/kotlin.
 set -euo pipefail
 
@@ -17,6 +17,7 @@ need_apt=()
 command -v java >/dev/null || need_apt+=(default-jdk-headless)
 [[ -f /usr/share/java/jna.jar ]] || need_apt+=(libjna-java)
 [[ -f /usr/share/java/kotlinx-coroutines-core.jar ]] || need_apt+=(libkotlinx-coroutines-java)
+[[ -f /usr/share/java/atomicfu.jar ]] || need_apt+=(libkotlinx-atomicfu-java)
 if ((${#need_apt[@]})); then
     apt-get -o DPkg::Lock::Timeout=900 update -qq
     DEBIAN_FRONTEND=noninteractive apt-get -o DPkg::Lock::Timeout=900 install -y -qq \
@@ -31,5 +32,5 @@ fi
 "$kotlinc" -version 2>&1 | head -1 >&2
 
 echo "KOTLINC=$kotlinc"
-echo "JNA_JAR=/usr/share/java/jna.jar"
-echo "COROUTINES_JAR=/usr/share/java/kotlinx-coroutines-core.jar"
+# JNA, kotlinx-coroutines and the atomicfu runtime it needs (Debian's builds).
+echo "CLASSPATH=/usr/share/java/jna.jar:/usr/share/java/kotlinx-coroutines-core.jar:/usr/share/java/atomicfu.jar"

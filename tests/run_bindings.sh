@@ -18,7 +18,8 @@ target="${CARGO_TARGET_DIR:-$repo/target}"
 mkdir -p "$target"
 target="$(cd "$target" && pwd)"
 out="$target/bindings-test"
-lib_dir="$target/debug"
+# A copy of the built library: maturin's later build of the same crate replaces target/debug's.
+lib_dir="$out/lib"
 lib="$lib_dir/libsharesafe_ffi.so"
 langs=("$@")
 ((${#langs[@]})) || langs=(rust kotlin swift python)
@@ -48,9 +49,12 @@ cd "$repo" || exit 1
 build_and_generate() {
     set -e
     cargo build --quiet -p sharesafe-ffi --features test-hooks
-    cargo build --quiet -p uniffi-bindgen
+    # Built exactly as maturin runs it (`cargo run --bin uniffi-bindgen` at the workspace root, so
+    # with the same feature unification): maturin then reuses this build instead of redoing it.
+    cargo build --quiet --bin uniffi-bindgen
     rm -rf "$out"
-    mkdir -p "$out"
+    mkdir -p "$lib_dir"
+    cp "$target/debug/libsharesafe_ffi.so" "$lib"
     local language
     for language in kotlin swift python; do
         "$target/debug/uniffi-bindgen" generate --library "$lib" --language "$language" \
@@ -65,14 +69,12 @@ run_rust() {
 }
 
 run_kotlin() {
-    local vars kotlinc jna coroutines
+    local vars kotlinc cp
     vars="$(bash "$repo/scripts/setup-kotlin.sh")" || return 1
     kotlinc="$(sed -n 's/^KOTLINC=//p' <<<"$vars")"
-    jna="$(sed -n 's/^JNA_JAR=//p' <<<"$vars")"
-    coroutines="$(sed -n 's/^COROUTINES_JAR=//p' <<<"$vars")"
-    local cp="$jna:$coroutines"
+    cp="$(sed -n 's/^CLASSPATH=//p' <<<"$vars")"
     "$kotlinc" -nowarn -include-runtime -cp "$cp" -d "$out/kotlin-scenarios.jar" \
-        $(find "$out/generated/kotlin" -name '*.kt') "$repo/tests/kotlin/Scenarios.kt" 2>&1 |
+        $(find "$out/generated/kotlin" -name '*.kt') "$repo"/tests/kotlin/*.kt 2>&1 |
         grep -v '^warning:' || true
     [[ -f "$out/kotlin-scenarios.jar" ]] || { echo "kotlinc failed"; return 1; }
     java -Djna.library.path="$lib_dir" -Dsharesafe.repo="$repo" \

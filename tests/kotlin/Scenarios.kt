@@ -93,6 +93,15 @@ suspend fun Scenario.assertError(block: suspend () -> Any?): String {
     }
 }
 
+/** Records every progress call (from ShareSafe's worker thread); cancels after [cancelAfter] calls. */
+class Recorder(private val cancel: CancelHandle?, private val cancelAfter: ULong) : BatchListener {
+    val seen: MutableList<BatchProgress> = java.util.Collections.synchronizedList(mutableListOf())
+    override fun onProgress(progress: BatchProgress) {
+        if (cancel != null && progress.done >= cancelAfter) cancel.cancel()
+        seen.add(progress)
+    }
+}
+
 fun tempDir(s: Scenario): File = Files.createTempDirectory("sharesafe-kt-${s.id}").toFile()
 
 val scenarios: Map<String, suspend (Scenario) -> Unit> = mapOf(
@@ -208,6 +217,45 @@ val scenarios: Map<String, suspend (Scenario) -> Unit> = mapOf(
             val msg = try { call(); error("a truncated photo must be refused") } catch (e: ShareSafeException) { e.message ?: "" }
             check(msg.isNotEmpty() && !msg.contains("Emma") && !msg.contains(dir.path)) { "path in message: $msg" }
         }
+        dir.deleteRecursively()
+    },
+    "batch_reports_each_file" to { s ->
+        val counts = s.expect.removePrefix("batch:").split(",").map { it.trim().split(" ")[0].toULong() }
+        val dir = tempDir(s)
+        val src = File(dir, "in").apply { mkdirs() }
+        val good = File(src, "photo.jpg").also { s.file().copyTo(it) }
+        val bytes = good.readBytes()
+        val truncated = File(src, "truncated.jpg").apply { writeBytes(bytes.copyOfRange(0, bytes.size / 2)) }
+        val text = File(src, "notes.txt").apply { writeText("not a photo") }
+        val recorder = Recorder(null, 0u)
+        val summary = cleanBatch(listOf(good.path, truncated.path, text.path), File(dir, "out").path, 1u, recorder, null)
+        check(listOf(summary.cleaned, summary.refused, summary.skipped) == counts) { "summary $summary" }
+        check(!summary.cancelled)
+        check(recorder.seen.size == 3) { "one progress call per file, got ${recorder.seen.size}" }
+        val cleaned = summary.items[0].outcome as BatchItemOutcome.Cleaned
+        check(!hasGps(File(cleaned.outputPath).readBytes()))
+        val refused = summary.items[1].outcome as BatchItemOutcome.Refused
+        check(refused.kind == FailureKind.DAMAGED && !refused.message.contains(dir.path)) { "refusal $refused" }
+        check(summary.items[2].outcome is BatchItemOutcome.Skipped)
+        check(good.readBytes().contentEquals(bytes)) { "original modified" }
+        dir.deleteRecursively()
+    },
+    "cancel_long_batch" to { s ->
+        check(s.expect == "cancelled")
+        val dir = tempDir(s)
+        val src = File(dir, "in").apply { mkdirs() }
+        val total = 200
+        val paths = (0 until total).map { i -> File(src, "photo-%03d.jpg".format(i)).also { s.file().copyTo(it) }.path }
+        val out = File(dir, "out")
+        val handle = CancelHandle()
+        val recorder = Recorder(handle, 3u)
+        val summary = cleanBatch(paths, out.path, 1u, recorder, handle)
+        check(summary.cancelled) { "batch not cancelled" }
+        check(summary.cleaned >= 3u && summary.cleaned < total.toULong()) { "cleaned ${summary.cleaned}" }
+        check(summary.items.size == total)
+        val written = out.listFiles()!!
+        check(written.size.toULong() == summary.cleaned) { "only cleaned files are written" }
+        check(written.none { hasGps(it.readBytes()) })
         dir.deleteRecursively()
     },
     "panic_is_internal_error" to { s ->

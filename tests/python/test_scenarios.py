@@ -152,6 +152,67 @@ def error_messages_have_no_path(s, tmp_path):
         assert msg and "Emma" not in msg and str(tmp_path) not in msg, msg
 
 
+class Recorder(ss.BatchListener):
+    """Records progress calls (made from ShareSafe's worker thread); cancels after `after` calls."""
+
+    def __init__(self, cancel=None, after=0):
+        self.seen = []
+        self.cancel = cancel
+        self.after = after
+
+    def on_progress(self, progress):
+        if self.cancel is not None and progress.done >= self.after:
+            self.cancel.cancel()
+        self.seen.append(progress)
+
+
+def batch_reports_each_file(s, tmp_path):
+    counts = [int(c.split()[0]) for c in s["expect"].removeprefix("batch:").split(",")]
+    src = tmp_path / "in"
+    src.mkdir()
+    good = src / "photo.jpg"
+    shutil.copyfile(s["input"], good)
+    b = good.read_bytes()
+    truncated = src / "truncated.jpg"
+    truncated.write_bytes(b[: len(b) // 2])
+    text = src / "notes.txt"
+    text.write_bytes(b"not a photo")
+    recorder = Recorder()
+    summary = run(
+        ss.clean_batch([str(good), str(truncated), str(text)], str(tmp_path / "out"), 1, recorder, None)
+    )
+    assert [summary.cleaned, summary.refused, summary.skipped] == counts
+    assert not summary.cancelled
+    assert len(recorder.seen) == 3, "one progress call per file"
+    first, second, third = (i.outcome for i in summary.items)
+    assert first.is_cleaned() and not has_gps(open(first.output_path, "rb").read())
+    assert second.is_refused() and second.kind == ss.FailureKind.DAMAGED
+    assert str(tmp_path) not in second.message, second.message
+    assert third.is_skipped()
+    assert good.read_bytes() == b, "original modified"
+
+
+def cancel_long_batch(s, tmp_path):
+    assert s["expect"] == "cancelled"
+    src = tmp_path / "in"
+    src.mkdir()
+    total = 200
+    paths = []
+    for i in range(total):
+        p = src / f"photo-{i:03}.jpg"
+        shutil.copyfile(s["input"], p)
+        paths.append(str(p))
+    out = tmp_path / "out"
+    handle = ss.CancelHandle()
+    summary = run(ss.clean_batch(paths, str(out), 1, Recorder(handle, 3), handle))
+    assert summary.cancelled
+    assert 3 <= summary.cleaned < total, summary.cleaned
+    assert len(summary.items) == total
+    written = list(out.iterdir())
+    assert len(written) == summary.cleaned, "only cleaned files are written"
+    assert not any(has_gps(f.read_bytes()) for f in written)
+
+
 def panic_is_internal_error(s, tmp_path):
     assert_error(s, ss.trigger_panic_for_tests)
     assert_error(s, ss.trigger_async_panic_for_tests())
@@ -162,6 +223,7 @@ IMPLEMENTED = {f.__name__: f for f in [
     truncated_jpeg_is_damaged, not_an_image_is_unsupported, icc_profile_kept, orientation_kept,
     inspect_reports_location, cancelled_clean_writes_nothing, existing_output_is_not_overwritten,
     missing_input_is_storage_error, error_messages_have_no_path, panic_is_internal_error,
+    batch_reports_each_file, cancel_long_batch,
 ]}
 
 

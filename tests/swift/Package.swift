@@ -15,7 +15,6 @@ let package = Package(
         .target(
             name: "ShareSafeFFI",
             dependencies: ["sharesafe_ffiFFI"],
-            swiftSettings: [.swiftLanguageMode(.v5)],
             linkerSettings: [
                 .linkedLibrary("sharesafe_ffi"),
                 .unsafeFlags(["-L", libDir, "-Xlinker", "-rpath", "-Xlinker", libDir]),

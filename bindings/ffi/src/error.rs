@@ -35,6 +35,12 @@ pub enum ShareSafeError {
 
 impl From<sharesafe_core::Error> for ShareSafeError {
     fn from(e: sharesafe_core::Error) -> Self {
+        Self::from(&e)
+    }
+}
+
+impl From<&sharesafe_core::Error> for ShareSafeError {
+    fn from(e: &sharesafe_core::Error) -> Self {
         use sharesafe_core::Error as E;
         let message = e.to_string();
         match e {
@@ -44,6 +50,7 @@ impl From<sharesafe_core::Error> for ShareSafeError {
             E::Cancelled => Self::Cancelled(message),
             E::OutputExists => Self::OutputExists(message),
             E::Io { .. } => Self::Storage(message),
+            E::Internal(_) => Self::Internal(message),
             // A failed verification is a bug in ShareSafe, never a property of the photo; so is
             // any variant this adapter does not know yet.
             _ => Self::Internal(message),

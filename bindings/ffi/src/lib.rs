@@ -8,6 +8,7 @@
 //! `cargo run -p uniffi-bindgen -- generate --library <libsharesafe_ffi.so> --language kotlin|swift|python --out-dir <dir>`.
 //! `uniffi.toml` beside this file is the host configuration; `uniffi-android.toml` is for Gradle.
 
+mod batch;
 mod error;
 mod report;
 mod worker;
@@ -15,6 +16,10 @@ mod worker;
 use std::path::PathBuf;
 use std::sync::Arc;
 
+pub use batch::{
+    clean_batch, BatchItemOutcome, BatchItemResult, BatchListener, BatchProgress, BatchSummary,
+    FailureKind,
+};
 pub use error::ShareSafeError;
 pub use report::{CleanReport, CleanedFile, FileFormat, PartAction, PartInfo, PartKind};
 

@@ -10,7 +10,10 @@ use std::path::{Path, PathBuf};
 use std::sync::Arc;
 use std::task::{Context, Poll, Wake, Waker};
 
-use sharesafe_ffi::{CancelHandle, PartAction, PartKind, ShareSafeError};
+use sharesafe_ffi::{
+    BatchItemOutcome, BatchListener, BatchProgress, CancelHandle, FailureKind, PartAction,
+    PartKind, ShareSafeError,
+};
 
 /// One row of the scenario list.
 struct Scenario {
@@ -425,6 +428,149 @@ fn error_messages_have_no_path(s: &Scenario) {
     let _ = std::fs::remove_dir_all(dir);
 }
 
+/// Records every progress call; cancels `cancel` after `cancel_after` of them when set.
+struct Recorder {
+    seen: std::sync::Mutex<Vec<BatchProgress>>,
+    cancel: Option<(Arc<CancelHandle>, u64)>,
+}
+
+/// The listener handed to the batch; the test keeps the other end of the `Arc`.
+struct Listener(Arc<Recorder>);
+
+impl BatchListener for Listener {
+    fn on_progress(&self, progress: BatchProgress) {
+        let this = &self.0;
+        if let Some((handle, after)) = &this.cancel {
+            if progress.done >= *after {
+                handle.cancel();
+            }
+        }
+        this.seen.lock().expect("not poisoned").push(progress);
+    }
+}
+
+fn batch_reports_each_file(s: &Scenario) {
+    let counts: Vec<u64> = s
+        .expect
+        .strip_prefix("batch:")
+        .expect("expect batch:<n> cleaned,<n> refused,<n> skipped")
+        .split(',')
+        .map(|c| {
+            c.split(' ')
+                .next()
+                .and_then(|n| n.parse().ok())
+                .expect("a count")
+        })
+        .collect();
+    let dir = temp_dir(s);
+    let src = dir.join("in");
+    std::fs::create_dir_all(&src).expect("mkdir");
+    let good = src.join("photo.jpg");
+    std::fs::copy(input(s), &good).expect("copy");
+    let bytes = std::fs::read(&good).expect("read");
+    let truncated = src.join("truncated.jpg");
+    std::fs::write(&truncated, &bytes[..bytes.len() / 2]).expect("write");
+    let text = src.join("notes.txt");
+    std::fs::write(&text, b"not a photo").expect("write");
+    let out = dir.join("out");
+    let recorder = Arc::new(Recorder {
+        seen: Default::default(),
+        cancel: None,
+    });
+    let paths = vec![path_str(&good), path_str(&truncated), path_str(&text)];
+    let summary = block_on(sharesafe_ffi::clean_batch(
+        paths,
+        Some(path_str(&out)),
+        1,
+        Box::new(Listener(Arc::clone(&recorder))),
+        None,
+    ))
+    .expect("batch");
+    assert_eq!(
+        vec![summary.cleaned, summary.refused, summary.skipped],
+        counts
+    );
+    assert!(!summary.cancelled);
+    assert_eq!(
+        recorder.seen.lock().expect("lock").len(),
+        3,
+        "one progress call per file"
+    );
+    let cleaned_path = match &summary.items[0].outcome {
+        BatchItemOutcome::Cleaned { output_path, .. } => output_path.clone(),
+        other => panic!("first item: {other:?}"),
+    };
+    assert!(!has_gps(
+        &std::fs::read(cleaned_path).expect("cleaned output")
+    ));
+    match &summary.items[1].outcome {
+        BatchItemOutcome::Refused { kind, message } => {
+            assert_eq!(*kind, FailureKind::Damaged);
+            assert!(
+                !message.contains(&path_str(&dir)),
+                "path in message: {message}"
+            );
+        }
+        other => panic!("second item: {other:?}"),
+    }
+    assert!(matches!(
+        summary.items[2].outcome,
+        BatchItemOutcome::Skipped { .. }
+    ));
+    assert_eq!(
+        bytes,
+        std::fs::read(&good).expect("reread"),
+        "original modified"
+    );
+    let _ = std::fs::remove_dir_all(dir);
+}
+
+fn cancel_long_batch(s: &Scenario) {
+    assert_eq!(s.expect, "cancelled");
+    let dir = temp_dir(s);
+    let src = dir.join("in");
+    std::fs::create_dir_all(&src).expect("mkdir");
+    let total = 200;
+    let paths: Vec<String> = (0..total)
+        .map(|i| {
+            let p = src.join(format!("photo-{i:03}.jpg"));
+            std::fs::copy(input(s), &p).expect("copy");
+            path_str(&p)
+        })
+        .collect();
+    let out = dir.join("out");
+    let handle = CancelHandle::new();
+    let recorder = Arc::new(Recorder {
+        seen: Default::default(),
+        cancel: Some((Arc::clone(&handle), 3)),
+    });
+    let summary = block_on(sharesafe_ffi::clean_batch(
+        paths,
+        Some(path_str(&out)),
+        1,
+        Box::new(Listener(Arc::clone(&recorder))),
+        Some(handle),
+    ))
+    .expect("batch");
+    assert!(summary.cancelled);
+    assert!(
+        summary.cleaned >= 3 && summary.cleaned < total,
+        "cleaned {}",
+        summary.cleaned
+    );
+    assert_eq!(summary.items.len() as u64, total);
+    let written: Vec<_> = std::fs::read_dir(&out).expect("list").flatten().collect();
+    assert_eq!(
+        written.len() as u64,
+        summary.cleaned,
+        "only cleaned files are written"
+    );
+    for f in written {
+        assert!(!has_gps(&std::fs::read(f.path()).expect("read")));
+    }
+    let _ = std::fs::remove_dir_all(dir);
+}
+
 #[cfg(feature = "test-hooks")]
 fn panic_is_internal_error(s: &Scenario) {
     assert_error(s, sharesafe_ffi::trigger_panic_for_tests());
@@ -462,6 +608,8 @@ fn every_scenario_in_the_list() {
         ),
         ("error_messages_have_no_path", error_messages_have_no_path),
         ("panic_is_internal_error", panic_is_internal_error),
+        ("batch_reports_each_file", batch_reports_each_file),
+        ("cancel_long_batch", cancel_long_batch),
     ];
     let list = scenarios(&corpus);
     assert!(

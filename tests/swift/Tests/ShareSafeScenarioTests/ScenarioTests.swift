@@ -91,6 +91,20 @@ func describe(_ e: ShareSafeError) -> (String, String) {
     }
 }
 
+/// Records progress calls (from ShareSafe's worker thread); cancels after `after` calls.
+final class Recorder: BatchListener, @unchecked Sendable {
+    private let lock = NSLock()
+    private var calls = 0
+    private let cancel: CancelHandle?
+    private let after: UInt64
+    init(cancel: CancelHandle?, after: UInt64) { self.cancel = cancel; self.after = after }
+    var count: Int { lock.lock(); defer { lock.unlock() }; return calls }
+    func onProgress(progress: BatchProgress) {
+        if let cancel, progress.done >= after { cancel.cancel() }
+        lock.lock(); calls += 1; lock.unlock()
+    }
+}
+
 final class ScenarioTests: XCTestCase {
     static let implemented: [String: (ScenarioTests) -> (Scenario) async throws -> Void] = [
         "gps_removed_from_bytes": { $0.gpsRemovedFromBytes },
@@ -106,6 +120,8 @@ final class ScenarioTests: XCTestCase {
         "missing_input_is_storage_error": { $0.missingInputIsStorageError },
         "error_messages_have_no_path": { $0.errorMessagesHaveNoPath },
         "panic_is_internal_error": { $0.panicIsInternalError },
+        "batch_reports_each_file": { $0.batchReportsEachFile },
+        "cancel_long_batch": { $0.cancelLongBatch },
     ]
 
     /// Runs the row `id` of the list; fails when the list has no such row.
@@ -135,6 +151,8 @@ final class ScenarioTests: XCTestCase {
     func testMissingInputIsStorageError() async throws { try await run("missing_input_is_storage_error") }
     func testErrorMessagesHaveNoPath() async throws { try await run("error_messages_have_no_path") }
     func testPanicIsInternalError() async throws { try await run("panic_is_internal_error") }
+    func testBatchReportsEachFile() async throws { try await run("batch_reports_each_file") }
+    func testCancelLongBatch() async throws { try await run("cancel_long_batch") }
 
     // ---- helpers ----
 
@@ -292,6 +310,58 @@ final class ScenarioTests: XCTestCase {
                 XCTAssertFalse(msg.isEmpty || msg.contains("Emma") || msg.contains(dir.path), "path in message: \(msg)")
             }
         }
+    }
+
+    func batchReportsEachFile(_ s: Scenario) async throws {
+        let counts = s.expect.dropFirst("batch:".count).split(separator: ",").map { UInt64($0.split(separator: " ")[0])! }
+        let dir = try tempDir(s)
+        let src = dir.appendingPathComponent("in")
+        try FileManager.default.createDirectory(at: src, withIntermediateDirectories: true)
+        let good = src.appendingPathComponent("photo.jpg")
+        try FileManager.default.copyItem(at: try input(s), to: good)
+        let bytes = try Data(contentsOf: good)
+        let truncated = src.appendingPathComponent("truncated.jpg")
+        try bytes.prefix(bytes.count / 2).write(to: truncated)
+        let text = src.appendingPathComponent("notes.txt")
+        try Data("not a photo".utf8).write(to: text)
+        let recorder = Recorder(cancel: nil, after: 0)
+        let summary = try await cleanBatch(
+            inputPaths: [good.path, truncated.path, text.path],
+            outputDir: dir.appendingPathComponent("out").path, jobs: 1, listener: recorder, cancel: nil)
+        XCTAssertEqual([summary.cleaned, summary.refused, summary.skipped], counts)
+        XCTAssertFalse(summary.cancelled)
+        XCTAssertEqual(recorder.count, 3, "one progress call per file")
+        guard case let .cleaned(outputPath, _) = summary.items[0].outcome else { return XCTFail("first item not cleaned") }
+        XCTAssertFalse(hasGps(try Data(contentsOf: URL(fileURLWithPath: outputPath))))
+        guard case let .refused(kind, message) = summary.items[1].outcome else { return XCTFail("second item not refused") }
+        XCTAssertEqual(kind, .damaged)
+        XCTAssertFalse(message.contains(dir.path), "path in message: \(message)")
+        guard case .skipped = summary.items[2].outcome else { return XCTFail("third item not skipped") }
+        XCTAssertEqual(try Data(contentsOf: good), bytes, "original modified")
+    }
+
+    func cancelLongBatch(_ s: Scenario) async throws {
+        XCTAssertEqual(s.expect, "cancelled")
+        let dir = try tempDir(s)
+        let src = dir.appendingPathComponent("in")
+        try FileManager.default.createDirectory(at: src, withIntermediateDirectories: true)
+        let total = 200
+        var paths: [String] = []
+        for i in 0..<total {
+            let p = src.appendingPathComponent(String(format: "photo-%03d.jpg", i))
+            try FileManager.default.copyItem(at: try input(s), to: p)
+            paths.append(p.path)
+        }
+        let out = dir.appendingPathComponent("out")
+        let handle = CancelHandle()
+        let recorder = Recorder(cancel: handle, after: 3)
+        let summary = try await cleanBatch(inputPaths: paths, outputDir: out.path, jobs: 1, listener: recorder, cancel: handle)
+        XCTAssertTrue(summary.cancelled)
+        XCTAssertTrue(summary.cleaned >= 3 && summary.cleaned < UInt64(total), "cleaned \(summary.cleaned)")
+        XCTAssertEqual(summary.items.count, total)
+        let written = try FileManager.default.contentsOfDirectory(at: out, includingPropertiesForKeys: nil)
+        XCTAssertEqual(UInt64(written.count), summary.cleaned, "only cleaned files are written")
+        for f in written { XCTAssertFalse(hasGps(try Data(contentsOf: f))) }
     }
 
     func panicIsInternalError(_ s: Scenario) async throws {
