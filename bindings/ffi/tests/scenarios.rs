@@ -582,10 +582,13 @@ fn panic_is_internal_error(_: &Scenario) {
     panic!("run with --features test-hooks: the panic scenario needs the test hook")
 }
 
+/// One scenario's implementation, looked up by its id.
+type ScenarioFn = fn(&Scenario);
+
 #[test]
 fn every_scenario_in_the_list() {
     let Some(corpus) = corpus_dir() else { return };
-    let table: &[(&str, fn(&Scenario))] = &[
+    let table: &[(&str, ScenarioFn)] = &[
         ("gps_removed_from_bytes", gps_removed_from_bytes),
         ("gps_removed_from_file", gps_removed_from_file),
         ("gps_removed_in_place", gps_removed_in_place),
