@@ -173,7 +173,7 @@ pub async fn clean_batch(
             None => core_batch::BatchOutput::InPlace,
         },
         jobs: jobs as usize,
-        stop: None,
+        ..Default::default()
     };
     worker::run(opts.clean.cancel.clone(), move || {
         let items: Vec<core_batch::BatchItem> = input_paths
