@@ -10,12 +10,15 @@
 pub mod atomic;
 mod clean;
 pub mod error;
+#[cfg(feature = "faces")]
+pub mod faces;
 mod format;
 mod formats;
 mod io;
 mod limits;
 pub mod parts;
 pub mod policy;
+pub mod redact;
 
 pub use clean::{
     clean, clean_bytes, clean_file, clean_file_in_place, inspect_metadata, inspect_structure,
