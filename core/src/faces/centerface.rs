@@ -69,10 +69,7 @@ impl FaceDetector {
         let plan = self
             .model
             .clone()
-            .with_input_fact(
-                0,
-                f32::fact([1, 3, h as usize, w as usize]).into(),
-            )
+            .with_input_fact(0, f32::fact([1, 3, h as usize, w as usize]).into())
             .and_then(|m| m.into_optimized())
             .and_then(|m| m.into_runnable())
             .map_err(|e| {
@@ -101,19 +98,16 @@ impl FaceDetector {
         let (w, h) = input.dimensions();
         debug_assert!(w % 32 == 0 && h % 32 == 0);
         let plan = self.plan(w, h)?;
-        let mut tensor = Tensor::zero::<f32>(&[1, 3, h as usize, w as usize])
-            .map_err(|_| FaceError::Run("input tensor"))?;
-        {
-            let data = tensor
-                .as_slice_mut::<f32>()
-                .map_err(|_| FaceError::Run("input tensor"))?;
-            let plane = (w * h) as usize;
-            for (i, p) in input.pixels().enumerate() {
-                data[i] = f32::from(p[0]);
-                data[plane + i] = f32::from(p[1]);
-                data[2 * plane + i] = f32::from(p[2]);
-            }
+        let plane = (w * h) as usize;
+        let mut data = vec![0f32; 3 * plane];
+        for (i, p) in input.pixels().enumerate() {
+            data[i] = f32::from(p[0]);
+            data[plane + i] = f32::from(p[1]);
+            data[2 * plane + i] = f32::from(p[2]);
         }
+        let tensor = Tensor::from_shape(&[1, 3, h as usize, w as usize], &data)
+            .map_err(|_| FaceError::Run("input tensor"))?;
+        drop(data);
         let outputs = plan.run(tvec!(tensor.into())).map_err(|e| {
             log::debug!("face model run: {e:#}");
             FaceError::Run("model run failed")
@@ -130,8 +124,7 @@ impl FaceDetector {
         };
         let (heat, scale, offset, lms) = (view(0)?, view(1)?, view(2)?, view(3)?);
         let (h4, w4) = ((h / 4) as usize, (w / 4) as usize);
-        let expect =
-            |a: &tract_ndarray::ArrayView4<'_, f32>, c: usize| a.dim() == (1, c, h4, w4);
+        let expect = |a: &tract_ndarray::ArrayView4<'_, f32>, c: usize| a.dim() == (1, c, h4, w4);
         if !expect(&heat, 1) || !expect(&scale, 2) || !expect(&offset, 2) || !expect(&lms, 10) {
             return Err(FaceError::Model("not a CenterFace model (output shapes)"));
         }
@@ -173,7 +166,11 @@ impl FaceDetector {
     }
 
     /// Finds faces in decoded, upright pixels; boxes in `image`'s coordinates.
-    pub fn detect_rgb(&self, image: &RgbImage, opts: &DetectOptions) -> Result<Vec<Face>, FaceError> {
+    pub fn detect_rgb(
+        &self,
+        image: &RgbImage,
+        opts: &DetectOptions,
+    ) -> Result<Vec<Face>, FaceError> {
         let (w, h) = image.dimensions();
         if w == 0 || h == 0 {
             return Ok(Vec::new());

@@ -22,7 +22,12 @@ const ZIGZAG: [usize; 64] = [
 const LOOKAHEAD: u32 = 9;
 
 fn bad(offset: usize, marker: u8, reason: &'static str) -> Error {
-    Error::malformed(Format::Jpeg, Part::JpegMarker(marker), offset as u64, reason)
+    Error::malformed(
+        Format::Jpeg,
+        Part::JpegMarker(marker),
+        offset as u64,
+        reason,
+    )
 }
 
 /// One frame component as SOF declares it.
@@ -217,11 +222,11 @@ impl<'a> BitReader<'a> {
         self.acc = 0;
         self.nbits = 0;
         self.fake = 0;
-        while self.data.get(self.pos) == Some(&0xFF) && self.data.get(self.pos + 1) == Some(&0xFF)
-        {
+        while self.data.get(self.pos) == Some(&0xFF) && self.data.get(self.pos + 1) == Some(&0xFF) {
             self.pos += 1;
         }
-        if self.data.get(self.pos) != Some(&0xFF) || self.data.get(self.pos + 1) != Some(&(0xD0 + n))
+        if self.data.get(self.pos) != Some(&0xFF)
+            || self.data.get(self.pos + 1) != Some(&(0xD0 + n))
         {
             return Err(bad(self.pos, 0xD0 + n, "restart marker missing"));
         }
@@ -497,14 +502,17 @@ pub(crate) fn inspect(data: &[u8], limits: &Limits) -> Result<JpegInfo> {
                     Ok(f) => f,
                     // 12-bit or lossless frames: left to the decoder (which will refuse or
                     // decode them); only the DCT-domain path is ruled out here.
-                    Err(Error::Malformed { .. }) => {
+                    Err(Error::Malformed {
+                        reason: "sample precision is not 8 bits",
+                        ..
+                    }) => {
                         sequential_huffman = false;
                         Frame {
-                        width: 0,
-                        height: 0,
-                        comps: Vec::new(),
-                        hmax: 1,
-                        vmax: 1,
+                            width: 0,
+                            height: 0,
+                            comps: Vec::new(),
+                            hmax: 1,
+                            vmax: 1,
                         }
                     }
                     Err(e) => return Err(e),
@@ -527,13 +535,6 @@ pub(crate) fn inspect(data: &[u8], limits: &Limits) -> Result<JpegInfo> {
             }
         }
     }
-}
-
-/// What to write into a redacted block of one component.
-pub(crate) trait BlockPainter {
-    /// Fills `out` (zig-zag order, quantised) for the block at block coordinates (`bx`, `by`) of
-    /// frame component `comp_index`. `quant` is the component's table in zig-zag order.
-    fn paint(&self, comp_index: usize, bx: u32, by: u32, quant: &[u16; 64], out: &mut [i32; 64]);
 }
 
 /// The outcome of an attempted DCT-domain edit.
@@ -747,7 +748,11 @@ fn walk(
                 return Err(bad(pos, m, "scan uses an undefined Huffman table"));
             }
             if t.quant[usize::from(f.comps[ci].tq)].is_none() {
-                return Err(bad(pos, m, "component uses an undefined quantisation table"));
+                return Err(bad(
+                    pos,
+                    m,
+                    "component uses an undefined quantisation table",
+                ));
             }
             sc.push((ci, td, ta));
         }
@@ -789,7 +794,10 @@ fn walk(
                 preds = [0; 4];
                 out_preds = [0; 4];
             }
-            let (mx, my) = ((mcu % u64::from(mcus_x)) as u32, (mcu / u64::from(mcus_x)) as u32);
+            let (mx, my) = (
+                (mcu % u64::from(mcus_x)) as u32,
+                (mcu / u64::from(mcus_x)) as u32,
+            );
             for (si, &(ci, td, ta)) in sc.iter().enumerate() {
                 let c = f.comps[ci];
                 let (hn, vn) = if ns == 1 {
@@ -797,8 +805,12 @@ fn walk(
                 } else {
                     (u32::from(c.h), u32::from(c.v))
                 };
-                let dc = t.dc[td].as_ref().expect("checked when the scan header was read");
-                let ac = t.ac[ta].as_ref().expect("checked when the scan header was read");
+                let dc = t.dc[td]
+                    .as_ref()
+                    .expect("checked when the scan header was read");
+                let ac = t.ac[ta]
+                    .as_ref()
+                    .expect("checked when the scan header was read");
                 let q = t.quant[usize::from(c.tq)]
                     .as_ref()
                     .expect("checked when the scan header was read");
@@ -853,7 +865,7 @@ impl McuMask {
     }
     /// Marks every MCU touching the stored-pixel rectangle [x0, x1) × [y0, y1).
     pub(crate) fn mark(&mut self, x0: u32, y0: u32, x1: u32, y1: u32) {
-        if x1 <= x0 || y1 <= y0 {
+        if x1 <= x0 || y1 <= y0 || self.bits.is_empty() {
             return;
         }
         let (cx0, cx1) = (x0 / self.mcu_w, (x1 - 1) / self.mcu_w);
@@ -870,16 +882,14 @@ impl McuMask {
         mx < self.mcus_x && my < self.mcus_y && self.bits[(my * self.mcus_x + mx) as usize]
     }
     /// True when the MCU containing stored pixel (`x`, `y`) is marked.
-    pub(crate) fn pixel_marked(&self, x: u32, y: u32) -> bool {
+    #[cfg(test)]
+    fn pixel_marked(&self, x: u32, y: u32) -> bool {
         let (mx, my) = (x / self.mcu_w, y / self.mcu_h);
         mx < self.mcus_x && my < self.mcus_y && self.bits[(my * self.mcus_x + mx) as usize]
     }
-    /// Marked MCU count.
-    pub(crate) fn count(&self) -> usize {
-        self.bits.iter().filter(|&&b| b).count()
-    }
     /// MCU size in pixels.
-    pub(crate) fn mcu_size(&self) -> (u32, u32) {
+    #[cfg(test)]
+    fn mcu_size(&self) -> (u32, u32) {
         (self.mcu_w, self.mcu_h)
     }
 }
@@ -996,8 +1006,16 @@ fn forward_dct(px: &[f32; 64], out: &mut [f32; 64]) {
                     s += px[y * 8 + x] * cos[x][u] * cos[y][v];
                 }
             }
-            let cu = if u == 0 { std::f32::consts::FRAC_1_SQRT_2 } else { 1.0 };
-            let cv = if v == 0 { std::f32::consts::FRAC_1_SQRT_2 } else { 1.0 };
+            let cu = if u == 0 {
+                std::f32::consts::FRAC_1_SQRT_2
+            } else {
+                1.0
+            };
+            let cv = if v == 0 {
+                std::f32::consts::FRAC_1_SQRT_2
+            } else {
+                1.0
+            };
             out[v * 8 + u] = 0.25 * cu * cv * s;
         }
     }
@@ -1227,9 +1245,14 @@ mod tests {
         let b = image::load_from_memory(&bytes).expect("decodes").to_rgb8();
         let (mw, mh) = mask.mcu_size();
         for (x, y, p) in b.enumerate_pixels() {
-            let near = (0..=1).any(|dy| (0..=1).any(|dx| {
-                mask.pixel_marked((x + dx * mw).saturating_sub(mw), (y + dy * mh).saturating_sub(mh))
-            }));
+            let near = (0..=1).any(|dy| {
+                (0..=1).any(|dx| {
+                    mask.pixel_marked(
+                        (x + dx * mw).saturating_sub(mw),
+                        (y + dy * mh).saturating_sub(mh),
+                    )
+                })
+            });
             if !near && !mask.pixel_marked(x, y) {
                 assert_eq!(*p, *a.get_pixel(x, y), "pixel {x},{y}");
             }

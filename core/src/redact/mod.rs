@@ -42,9 +42,7 @@ impl Region {
         Region {
             x,
             y,
-            width: (self.x - x)
-                .saturating_add(self.width)
-                .saturating_add(left),
+            width: (self.x - x).saturating_add(self.width).saturating_add(left),
             height: (self.y - y)
                 .saturating_add(self.height)
                 .saturating_add(bottom),
@@ -97,7 +95,7 @@ pub enum RedactionStyle {
     /// A flat colour over the whole area (default).
     #[default]
     SolidFill,
-    /// A smiling-face sticker drawn over the filled area: the pixels under it were destroyed
+    /// A round badge sticker drawn over the filled area: the pixels under it were destroyed
     /// first, so removing the sticker reveals only the fill.
     Sticker,
 }
@@ -253,7 +251,9 @@ pub fn redact_with(
                     checks.push("cleaned and verified by the allowlist cleaner");
                     match jpeg_dct::verify_redacted(&cleaned.bytes, limits, &mask, &painter)? {
                         Ok(n) if n == blocks => {}
-                        Ok(_) => return Err(RedactError::NotRedacted("redacted block count changed")),
+                        Ok(_) => {
+                            return Err(RedactError::NotRedacted("redacted block count changed"))
+                        }
                         Err(reason) => return Err(RedactError::NotRedacted(reason)),
                     }
                     checks.push("every redacted block holds only synthetic coefficients");
@@ -350,7 +350,9 @@ fn face_check_jpeg(
 ) -> Result<usize, RedactError> {
     let pixels = u64::from(view.stored_w) * u64::from(view.stored_h);
     let image = if pixels <= opts.max_full_check_pixels {
-        raster::decode_oriented(bytes, &opts.limits)?.image.to_rgb8()
+        raster::decode_oriented(bytes, &opts.limits)?
+            .image
+            .to_rgb8()
     } else {
         let (w, h, rgb) = jpeg_dct::dc_thumbnail(bytes, &opts.limits)?
             .ok_or(RedactError::NotRedacted("output is not a sequential JPEG"))?;
@@ -373,14 +375,21 @@ fn face_check_jpeg(
 }
 
 /// Fails when any face's centre (scaled by `sx`, `sy` to displayed pixels) lies in a region.
-fn faces_outside(faces: &[Region], regions: &[Region], sx: f32, sy: f32) -> Result<(), RedactError> {
+fn faces_outside(
+    faces: &[Region],
+    regions: &[Region],
+    sx: f32,
+    sy: f32,
+) -> Result<(), RedactError> {
     for f in faces {
         let cx = (f.x as f32 + f.width as f32 / 2.0) * sx;
         let cy = (f.y as f32 + f.height as f32 / 2.0) * sy;
         if regions.iter().any(|r| {
             cx >= r.x as f32 && cx < r.right() as f32 && cy >= r.y as f32 && cy < r.bottom() as f32
         }) {
-            return Err(RedactError::NotRedacted("a face is still found in a redacted region"));
+            return Err(RedactError::NotRedacted(
+                "a face is still found in a redacted region",
+            ));
         }
     }
     Ok(())
@@ -529,30 +538,20 @@ impl jpeg_dct::StoredPainter for Painter {
     }
 }
 
-/// A smiling face inscribed in `r`, drawn from geometry alone; `None` outside its disc.
+/// A round badge inscribed in `r` (a yellow disc in a dark ring), drawn from geometry alone;
+/// `None` outside its disc. It has no eyes or mouth on purpose: the after-encoding face check
+/// must not find a face in it.
 fn sticker_pixel(r: &Region, x: f32, y: f32) -> Option<[u8; 3]> {
     const YELLOW: [u8; 3] = [255, 204, 64];
     const INK: [u8; 3] = [70, 45, 20];
     let radius = 0.5 * r.width.min(r.height) as f32;
     let cx = r.x as f32 + r.width as f32 / 2.0;
     let cy = r.y as f32 + r.height as f32 / 2.0;
-    let (u, v) = ((x - cx) / radius, (y - cy) / radius);
-    let d = (u * u + v * v).sqrt();
+    let d = ((x - cx).powi(2) + (y - cy).powi(2)).sqrt() / radius;
     if d > 1.0 {
         return None;
     }
-    if d > 0.93 {
-        return Some(INK);
-    }
-    let eye = |ex: f32| ((u - ex).powi(2) + (v + 0.3).powi(2)).sqrt() < 0.13;
-    if eye(-0.35) || eye(0.35) {
-        return Some(INK);
-    }
-    let m = (u * u + (v - 0.05).powi(2)).sqrt();
-    if v > 0.25 && (0.5..0.62).contains(&m) {
-        return Some(INK);
-    }
-    Some(YELLOW)
+    Some(if d > 0.9 { INK } else { YELLOW })
 }
 
 #[cfg(test)]

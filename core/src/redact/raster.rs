@@ -60,9 +60,7 @@ pub(crate) fn decode_oriented(bytes: &[u8], limits: &Limits) -> Result<Decoded> 
         .unwrap_or(image::metadata::Orientation::NoTransforms);
     let icc = decoder.icc_profile().ok().flatten();
     let mut image = DynamicImage::from_decoder(decoder).map_err(|e| match e {
-        image::ImageError::Limits(_) => {
-            Error::limit(format, "max_decoded_pixels", Part::Header, 0)
-        }
+        image::ImageError::Limits(_) => Error::limit(format, "max_decoded_pixels", Part::Header, 0),
         _ => undecodable(format),
     })?;
     image.apply_orientation(orientation);
@@ -173,9 +171,7 @@ pub(crate) fn check_painted(
                     want = [image::Rgb(want).to_luma().0[0]; 3];
                 }
                 let got = rgb.get_pixel(x, y).0;
-                let diff: u64 = (0..3)
-                    .map(|c| u64::from(want[c].abs_diff(got[c])))
-                    .sum();
+                let diff: u64 = (0..3).map(|c| u64::from(want[c].abs_diff(got[c]))).sum();
                 if !lossy && diff != 0 {
                     return Err("a redacted pixel differs from the painted colour");
                 }
