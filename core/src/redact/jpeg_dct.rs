@@ -298,7 +298,7 @@ fn category(v: i32) -> (u32, u32) {
     let mag = v.unsigned_abs();
     let s = 32 - mag.leading_zeros();
     let bits = if v < 0 { (v - 1) as u32 } else { v as u32 };
-    (s, bits & ((1u32 << s) - 1).max(0))
+    (s, bits & ((1u32 << s) - 1))
 }
 
 fn extend(v: u32, s: u32) -> i32 {
@@ -523,7 +523,7 @@ pub(crate) fn inspect(data: &[u8], limits: &Limits) -> Result<JpegInfo> {
                     sequential_huffman,
                 });
             }
-            0xD8 | 0xD9 | 0xDA => return Err(bad(pos, m, "no frame header before the scan")),
+            0xD8..=0xDA => return Err(bad(pos, m, "no frame header before the scan")),
             0x01 | 0xD0..=0xD7 => pos += 2,
             _ => {
                 let len = segment_len(data, pos, m)?;
