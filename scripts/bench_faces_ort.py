@@ -39,6 +39,7 @@ def ort_ms(model_path, w, h, runs=5):
     so.intra_op_num_threads = 1
     so.inter_op_num_threads = 1
     so.graph_optimization_level = ort.GraphOptimizationLevel.ORT_ENABLE_ALL
+    so.log_severity_level = 3  # the unused-initializer warnings are noise
     sess = ort.InferenceSession(folded(model_path, w, h), so, providers=["CPUExecutionProvider"])
     x = (np.random.default_rng(1).random((1, 3, h, w), dtype=np.float32) * 255).astype(np.float32)
     sess.run(None, {"input.1": x})
