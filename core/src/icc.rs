@@ -139,6 +139,26 @@ pub fn sanitize_profile(profile: &mut [u8]) -> Result<bool, IccError> {
     Ok(changed)
 }
 
+/// Like [`sanitize_profile`], but a profile that cannot be read is zeroed whole (same length):
+/// decoders ignore an unreadable profile, and unread bytes could carry anything. For containers
+/// where dropping the profile would mean rebuilding references to it (HEIF `colr`).
+pub fn sanitize_or_blank(profile: &mut [u8]) -> bool {
+    match sanitize_profile(profile) {
+        Ok(changed) => changed,
+        Err(_) => {
+            let changed = profile.iter().any(|&b| b != 0);
+            profile.fill(0);
+            changed
+        }
+    }
+}
+
+/// True when a profile holds no text: either what [`sanitize_profile`] leaves, or all zeros
+/// (what [`sanitize_or_blank`] leaves of an unreadable one).
+pub fn is_blank_or_sanitized(profile: &[u8]) -> bool {
+    profile.iter().all(|&b| b == 0) || is_sanitized(profile)
+}
+
 /// True when the profile carries no text and no profile ID (what [`sanitize_profile`] leaves).
 pub fn is_sanitized(profile: &[u8]) -> bool {
     let mut copy = profile.to_vec();

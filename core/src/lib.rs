@@ -16,6 +16,8 @@ mod clean;
 pub mod decode;
 pub mod error;
 pub mod fingerprint;
+#[cfg(feature = "faces")]
+pub mod faces;
 mod format;
 mod formats;
 pub mod icc;
@@ -26,6 +28,7 @@ pub mod parts;
 pub mod policy;
 pub mod report;
 pub mod tips;
+pub mod redact;
 
 // Caption types stay under `caption::` (the photo report has findings and severities too).
 pub use caption::{analyze_caption, CaptionReport};

@@ -105,6 +105,30 @@ struct Property<'a> {
     payload: Bytes<'a>,
 }
 
+/// The ICC profile inside a `colr` property (colour types `prof` and `rICC`), if any.
+fn colr_profile<'b>(p: &Property<'b>) -> Option<&'b [u8]> {
+    let payload = p.payload.all();
+    match payload {
+        [b'p', b'r', b'o', b'f', icc @ ..] | [b'r', b'I', b'C', b'C', icc @ ..] if &p.head.typ == b"colr" => Some(icc),
+        _ => None,
+    }
+}
+
+/// A kept property's bytes as they are written and digested: an ICC profile in `colr` has its
+/// text blanked ([`crate::icc::sanitize_or_blank`]); every other property is copied as it is.
+fn written_property<'b>(p: &Property<'b>) -> std::borrow::Cow<'b, [u8]> {
+    let Some(icc) = colr_profile(p) else {
+        return std::borrow::Cow::Borrowed(p.bytes);
+    };
+    let start = p.bytes.len() - icc.len();
+    let mut out = p.bytes.to_vec();
+    if crate::icc::sanitize_or_blank(&mut out[start..]) {
+        std::borrow::Cow::Owned(out)
+    } else {
+        std::borrow::Cow::Borrowed(p.bytes)
+    }
+}
+
 #[derive(Debug, Clone)]
 struct Group<'a> {
     head: BoxHead,
@@ -841,7 +865,7 @@ fn rebuild_meta(m: &Meta<'_>, sel: &Selection, props: &PropPlan) -> Result<Rebui
                     put_box(v, b"ipco", |v| {
                         for (i, p) in m.props.iter().enumerate() {
                             if props.remap[i] != 0 {
-                                v.extend_from_slice(p.bytes);
+                                v.extend_from_slice(&written_property(p));
                             }
                         }
                         Ok(())
@@ -1011,7 +1035,7 @@ fn meta_digest(
                         continue;
                     }
                     d.update(&[u8::from(a.essential)]);
-                    d.update(p.bytes);
+                    d.update(&written_property(p));
                 }
             }
         }
@@ -1662,6 +1686,11 @@ pub(crate) fn verify<R: Read>(src: &mut Source<R>, ctx: &mut Ctx<'_>) -> Result<
     for p in &m.props {
         if matches!(policy::heif_property(&p.head.typ), Decision::Remove(_)) {
             return Err(bad("item property outside the allowlist"));
+        }
+        if let Some(profile) = colr_profile(p) {
+            if !crate::icc::is_blank_or_sanitized(profile) {
+                return Err(bad("ICC profile still carries text"));
+            }
         }
     }
     let primary = m.primary.ok_or(bad("no primary item"))?;

@@ -1,0 +1,210 @@
+//! Why this exists: a parent can only choose which faces to hide if ShareSafe finds them first,
+//! on the phone, including the small child at the back of a group photo. This module runs
+//! CenterFace (MIT; the app bundles `centerface.onnx`, fetched by `scripts/fetch-face-model.sh`)
+//! with tract, and returns boxes in the coordinates of the photo as displayed (EXIF orientation
+//! applied), each with a confidence and five landmarks.
+//!
+//! Small faces: a whole-photo pass at a bounded size finds the large and medium faces, and on
+//! large photos a second pass over tiles at twice that scale finds the small ones. Every pass runs
+//! on a bounded input, so memory does not grow with the photo. Nothing is downloaded: the model
+//! comes in as bytes or a path from the app.
+
+mod centerface;
+
+use std::path::Path;
+
+use serde::Serialize;
+
+pub use centerface::FaceDetector;
+
+use crate::redact::Region;
+use crate::Limits;
+
+/// One face found in a photo, in displayed pixel coordinates.
+#[derive(Debug, Clone, Copy, PartialEq, Serialize)]
+pub struct Face {
+    /// Left edge of the box.
+    pub x: f32,
+    /// Top edge of the box.
+    pub y: f32,
+    /// Box width.
+    pub width: f32,
+    /// Box height.
+    pub height: f32,
+    /// The detector's score, 0–1.
+    pub confidence: f32,
+    /// Right eye, left eye, nose, right and left mouth corner, as (x, y).
+    pub landmarks: [[f32; 2]; 5],
+}
+
+impl Face {
+    /// The box as whole pixels (rounded outwards), ready to pass to [`crate::redact`] (usually
+    /// after [`Region::with_margins`]).
+    pub fn region(&self) -> Region {
+        let x0 = self.x.max(0.0).floor();
+        let y0 = self.y.max(0.0).floor();
+        let x1 = (self.x + self.width).max(x0).ceil();
+        let y1 = (self.y + self.height).max(y0).ceil();
+        Region {
+            x: x0 as u32,
+            y: y0 as u32,
+            width: (x1 - x0) as u32,
+            height: (y1 - y0) as u32,
+        }
+    }
+
+    fn iou(&self, o: &Face) -> f32 {
+        let ix = (self.x + self.width).min(o.x + o.width) - self.x.max(o.x);
+        let iy = (self.y + self.height).min(o.y + o.height) - self.y.max(o.y);
+        if ix <= 0.0 || iy <= 0.0 {
+            return 0.0;
+        }
+        let inter = ix * iy;
+        inter / (self.width * self.height + o.width * o.height - inter)
+    }
+
+    /// Intersection over the smaller box: catches a partial box inside a whole one.
+    fn overlap_of_smaller(&self, o: &Face) -> f32 {
+        let ix = (self.x + self.width).min(o.x + o.width) - self.x.max(o.x);
+        let iy = (self.y + self.height).min(o.y + o.height) - self.y.max(o.y);
+        if ix <= 0.0 || iy <= 0.0 {
+            return 0.0;
+        }
+        ix * iy / (self.width * self.height).min(o.width * o.height)
+    }
+}
+
+/// How detection runs. The defaults suit a phone photo in a share extension.
+#[derive(Debug, Clone)]
+pub struct DetectOptions {
+    /// Score above which a heatmap peak is a face (default 0.5).
+    pub threshold: f32,
+    /// Boxes overlapping a better one by more than this IoU are dropped (default 0.3).
+    pub nms_iou: f32,
+    /// Longest side of the whole-photo pass, in model pixels (default 640). Photos are never
+    /// enlarged for it.
+    pub whole_photo_side: u32,
+    /// Longest side the photo is scaled to for the tiled pass (default 1280; 0 turns it off). It
+    /// runs only when the photo is larger than the whole-photo pass by half again.
+    pub tiled_side: u32,
+    /// Side of one tile in model pixels (default 640, a multiple of 32).
+    pub tile: u32,
+    /// Overlap between tiles (default 96): a face smaller than this lies whole in some tile;
+    /// larger ones are the whole-photo pass's.
+    pub tile_overlap: u32,
+    /// Most faces reported (default 1,000), so a crafted image cannot make the output unbounded.
+    pub max_faces: usize,
+    /// Limits for decoding the photo.
+    pub limits: Limits,
+}
+
+impl Default for DetectOptions {
+    fn default() -> Self {
+        DetectOptions {
+            threshold: 0.5,
+            nms_iou: 0.3,
+            whole_photo_side: 640,
+            tiled_side: 1280,
+            tile: 640,
+            tile_overlap: 96,
+            max_faces: 1000,
+            limits: Limits::default(),
+        }
+    }
+}
+
+/// Why detection failed. Never carries user data.
+#[derive(Debug, thiserror::Error)]
+#[non_exhaustive]
+pub enum FaceError {
+    /// The model bytes are not a CenterFace ONNX model tract can plan.
+    #[error("face model could not be loaded: {0}")]
+    Model(&'static str),
+    /// Running the model failed.
+    #[error("face detection failed: {0}")]
+    Run(&'static str),
+    /// The photo could not be read or is over a limit.
+    #[error(transparent)]
+    Image(#[from] crate::Error),
+}
+
+impl FaceDetector {
+    /// Loads the model from a file the app bundles (`centerface.onnx`).
+    pub fn from_path(path: &Path) -> Result<Self, FaceError> {
+        let bytes = std::fs::read(path).map_err(|_| FaceError::Model("model file unreadable"))?;
+        Self::from_bytes(&bytes)
+    }
+
+    /// Finds faces in an encoded photo (JPEG, PNG, WebP). Boxes are in displayed coordinates.
+    pub fn detect(&self, photo: &[u8], opts: &DetectOptions) -> Result<Vec<Face>, FaceError> {
+        let decoded = crate::redact::raster::decode_oriented(photo, &opts.limits)?;
+        let rgb = decoded.image.into_rgb8();
+        self.detect_rgb(&rgb, opts)
+    }
+}
+
+/// Greedy non-maximum suppression, best score first.
+fn nms(mut faces: Vec<Face>, iou: f32, max: usize) -> Vec<Face> {
+    faces.sort_by(|a, b| b.confidence.total_cmp(&a.confidence));
+    let mut kept: Vec<Face> = Vec::new();
+    for f in faces {
+        if kept.len() >= max {
+            break;
+        }
+        if kept
+            .iter()
+            .all(|k| k.iou(&f) <= iou && k.overlap_of_smaller(&f) <= 0.7)
+        {
+            kept.push(f);
+        }
+    }
+    kept
+}
+
+impl crate::redact::FaceFinder for FaceDetector {
+    fn find_faces(&self, image: &image::RgbImage) -> Result<Vec<Region>, &'static str> {
+        self.detect_rgb(image, &DetectOptions::default())
+            .map(|faces| faces.iter().map(Face::region).collect())
+            .map_err(|_| "face detector failed")
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn face(x: f32, y: f32, s: f32, c: f32) -> Face {
+        Face {
+            x,
+            y,
+            width: s,
+            height: s,
+            confidence: c,
+            landmarks: [[0.0; 2]; 5],
+        }
+    }
+
+    #[test]
+    fn nms_keeps_the_best_of_overlapping_boxes() {
+        let out = nms(
+            vec![
+                face(0.0, 0.0, 10.0, 0.6),
+                face(1.0, 1.0, 10.0, 0.9),
+                face(50.0, 50.0, 10.0, 0.7),
+                // A partial box inside the first: suppressed by the containment rule.
+                face(2.0, 2.0, 4.0, 0.65),
+            ],
+            0.3,
+            10,
+        );
+        assert_eq!(out.len(), 2);
+        assert_eq!(out[0].confidence, 0.9);
+        assert_eq!(out[1].confidence, 0.7);
+    }
+
+    #[test]
+    fn region_rounds_outwards() {
+        let r = face(1.5, 2.5, 3.2, 1.0).region();
+        assert_eq!((r.x, r.y, r.width, r.height), (1, 2, 4, 4));
+    }
+}
