@@ -9,6 +9,7 @@ section() { printf '\n== %s (%ss) ==\n' "$1" "$(( $(date +%s) - start ))"; }
 
 section "setup"
 bash scripts/setup-test-deps.sh
+bash scripts/setup-media-tools.sh
 
 section "cargo fmt --check"
 cargo fmt --all -- --check

@@ -106,17 +106,25 @@ fn run_clean<'a, R: Read + Seek, W: Write + Seek>(
     collector: Option<MetadataCollector<'a>>,
 ) -> Result<(Cleaned, u64)> {
     let mut ctx = Ctx::new(format, &opts.limits, opts.cancel.as_ref()).with_collector(collector);
+    if let Format::Heif | Format::Avif | Format::Mp4 | Format::Mov = format {
+        // ISO-BMFF needs random access (HEIF item offsets), so it gets the seekable input.
+        return formats::isobmff::clean(input, out, &mut ctx);
+    }
     let mut src = Source::new(input, format, &opts.limits);
     let cleaned = match format {
         Format::Jpeg => formats::jpeg::clean(&mut src, out, &mut ctx)?,
         Format::Png => formats::png::clean(&mut src, out, &mut ctx)?,
         Format::Webp => formats::webp::clean(&mut src, out, &mut ctx)?,
+        Format::Gif => formats::gif::clean(&mut src, out, &mut ctx)?,
         other => {
             return Err(Error::Unsupported {
                 detected: Some(other.name()),
             })
         }
     };
+    let mut cleaned = cleaned;
+    // Parts are reported in file order (a few, like ICC chunks, are settled after later ones).
+    cleaned.parts.sort_by_key(|p| p.offset);
     Ok((cleaned, src.offset()))
 }
 
@@ -129,10 +137,10 @@ fn run_verify<R: Read>(format: Format, output: R, opts: &CleanOptions) -> Result
         Format::Jpeg => formats::jpeg::verify(&mut src, &mut ctx),
         Format::Png => formats::png::verify(&mut src, &mut ctx),
         Format::Webp => formats::webp::verify(&mut src, &mut ctx),
-        _ => Err(Error::VerificationFailed {
-            format,
-            reason: "no verifier for this format",
-        }),
+        Format::Gif => formats::gif::verify(&mut src, &mut ctx),
+        Format::Heif | Format::Avif | Format::Mp4 | Format::Mov => {
+            formats::isobmff::verify(&mut src, &mut ctx)
+        }
     };
     // A verifier that cannot parse our output is a verification failure, not a damaged input.
     let verified = verified.map_err(|e| match e {

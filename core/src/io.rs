@@ -410,6 +410,12 @@ impl<W: Write> Sink<W> {
         self.written
     }
 
+    /// The underlying writer (tests read back what a format module wrote).
+    #[cfg(test)]
+    pub(crate) fn into_inner(self) -> W {
+        self.inner
+    }
+
     pub(crate) fn flush(&mut self) -> Result<()> {
         self.inner.flush().map_err(|e| Error::io("write output", e))
     }

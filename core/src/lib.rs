@@ -13,6 +13,7 @@ mod clean;
 pub mod error;
 mod format;
 mod formats;
+pub mod icc;
 mod io;
 mod limits;
 pub mod parts;

@@ -51,7 +51,7 @@ fn mixed_folder_every_entry_gets_a_line_and_bad_files_do_not_stop_the_batch() {
     };
     let src = mixed_folder(&corpus, "batch-mixed");
     let out = tempdir("batch-mixed-out");
-    let (items, unreadable) = collect_items(&[src.clone()], true);
+    let (items, unreadable) = collect_items(std::slice::from_ref(&src), true);
     assert!(unreadable.is_empty());
     assert!(
         !items.iter().any(|i| i.path.ends_with("link-out.jpg")),
@@ -121,7 +121,7 @@ fn in_place_replaces_atomically_and_leaves_no_temporary_files() {
         return;
     };
     let src = mixed_folder(&corpus, "batch-inplace");
-    let (items, _) = collect_items(&[src.clone()], true);
+    let (items, _) = collect_items(std::slice::from_ref(&src), true);
     let opts = BatchOptions {
         clean: CleanOptions::default(),
         output: BatchOutput::InPlace,

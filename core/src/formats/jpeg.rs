@@ -176,25 +176,41 @@ fn check_scan_header(len: u16, head: &[u8]) -> std::result::Result<(), &'static 
     Ok(())
 }
 
-/// Tracks the ICC_PROFILE chunks: every sequence number from 1 to the declared count, once.
-struct IccChunks {
+/// The ICC_PROFILE chunks of one JPEG, buffered until the set is complete (every sequence number
+/// from 1 to the declared count, once; at most [`crate::Limits::max_icc_bytes`] in all) so the
+/// profile's text can be blanked ([`crate::icc`]) before it is written back with the same
+/// chunking. Decoders use the profile only when the set is complete and before the first scan;
+/// an incomplete or unreadable set is ignored by them, so dropping it leaves the picture as shown.
+struct IccProfile {
+    chunks: Vec<IccChunk>,
     count: Option<u8>,
     seen: [bool; 256],
     total: u64,
+    broken: bool,
+    done: bool,
 }
 
-impl Default for IccChunks {
-    fn default() -> Self {
-        IccChunks {
+struct IccChunk {
+    seq: u8,
+    id: Vec<u8>,
+    data: Vec<u8>,
+    info: PartInfo,
+}
+
+impl IccProfile {
+    fn new() -> Self {
+        IccProfile {
+            chunks: Vec::new(),
             count: None,
             seen: [false; 256],
             total: 0,
+            broken: false,
+            done: false,
         }
     }
-}
 
-impl IccChunks {
-    fn add(&mut self, id: &[u8], len: u64) -> std::result::Result<(), &'static str> {
+    /// Checks a chunk's sequence number and count; `Err` names what is wrong.
+    fn check(&mut self, id: &[u8]) -> std::result::Result<u8, &'static str> {
         let (seq, count) = match id {
             [.., seq, count] if id.len() == ID_LEN => (*seq, *count),
             _ => return Err("ICC profile chunk too short"),
@@ -208,15 +224,77 @@ impl IccChunks {
         if std::mem::replace(&mut self.seen[usize::from(seq)], true) {
             return Err("ICC profile chunk repeated");
         }
-        self.total += len;
-        Ok(())
+        Ok(seq)
     }
 
     fn complete(&self) -> bool {
-        match self.count {
-            None => true,
-            Some(c) => (1..=usize::from(c)).all(|i| self.seen[i]),
+        self.count
+            .is_some_and(|c| (1..=usize::from(c)).all(|i| self.seen[i]))
+    }
+
+    /// The whole profile in sequence order.
+    fn assemble(&mut self) -> Vec<u8> {
+        self.chunks.sort_by_key(|c| c.seq);
+        self.chunks
+            .iter()
+            .flat_map(|c| c.data.iter().copied())
+            .collect()
+    }
+
+    /// Writes the (blanked) profile back in its original chunking, or drops it when incomplete,
+    /// inconsistent or unreadable. Either way the parts are reported.
+    fn flush<W: Write>(
+        &mut self,
+        out: &mut Sink<W>,
+        digest: &mut ImageDigest,
+        parts: &mut Vec<PartInfo>,
+    ) -> Result<()> {
+        if self.done {
+            return Ok(());
         }
+        self.done = true;
+        let mut profile = self.assemble();
+        let sanitized = if self.broken || !self.complete() {
+            Err("incomplete")
+        } else {
+            crate::icc::sanitize_profile(&mut profile)
+        };
+        match sanitized {
+            Ok(changed) => {
+                let mut at = 0;
+                for c in &mut self.chunks {
+                    let n = c.data.len();
+                    let data = &profile[at..at + n];
+                    at += n;
+                    // id (14 bytes) + data fits the original segment: same length.
+                    let len = (2 + c.id.len() + n) as u16;
+                    write_segment_start(out, APP2, len, &c.id)?;
+                    out.write_all(data)?;
+                    digest_segment_start(digest, APP2, len, &c.id);
+                    digest.update(data);
+                    c.info.action = if changed {
+                        Action::Rewritten
+                    } else {
+                        Action::Kept
+                    };
+                    c.info.label = if changed {
+                        "ICC_PROFILE (text blanked)"
+                    } else {
+                        "ICC_PROFILE"
+                    };
+                    parts.push(c.info.clone());
+                }
+            }
+            Err(_) => {
+                for c in &mut self.chunks {
+                    c.info.action = Action::Removed;
+                    c.info.label = "incomplete or unreadable ICC profile (ignored by decoders)";
+                    parts.push(c.info.clone());
+                }
+            }
+        }
+        self.chunks.clear();
+        Ok(())
     }
 }
 
@@ -257,7 +335,7 @@ pub(crate) fn clean<R: Read, W: Write>(
     let mut digest = ImageDigest::default();
     let mut orientation = None;
     let (mut exif_seen, mut jfif_seen, mut sof_seen, mut sos_seen) = (false, false, false, false);
-    let mut icc = IccChunks::default();
+    let mut icc = IccProfile::new();
 
     let (m, at) = read_marker(src)?;
     if m != SOI {
@@ -284,9 +362,6 @@ pub(crate) fn clean<R: Read, W: Write>(
             EOI => {
                 if !sof_seen || !sos_seen {
                     return Err(fail(src, m, at, "no frame or scan before end of image"));
-                }
-                if !icc.complete() {
-                    return Err(fail(src, APP2, at, "ICC profile chunks missing"));
                 }
                 out.write_all(&[0xFF, EOI])?;
                 digest.boundary(u32::from(EOI));
@@ -352,11 +427,64 @@ pub(crate) fn clean<R: Read, W: Write>(
                 if m == SOS && !sof_seen {
                     return Err(fail(src, m, at, "scan before frame header"));
                 }
+                if m == SOS {
+                    // Decoders read the profile before the first scan: settle it now.
+                    icc.flush(out, &mut digest, &mut parts)?;
+                }
                 if m == APP2 {
-                    icc.add(&id, rest).map_err(|r| fail(src, m, at, r))?;
+                    let info = PartInfo {
+                        part,
+                        label,
+                        offset: at,
+                        length,
+                        kind,
+                        action: Action::Kept,
+                    };
+                    if icc.done {
+                        // After the first scan, or a second profile: decoders ignore it.
+                        let info = PartInfo {
+                            action: Action::Removed,
+                            label: "ICC chunk after the profile (ignored by decoders)",
+                            ..info
+                        };
+                        src.skip_or_collect(rest, &id, &info, ctx)?;
+                        parts.push(info);
+                        continue;
+                    }
+                    icc.total += rest;
                     if icc.total > u64::from(ctx.limits.max_icc_bytes) {
                         return Err(Error::limit(Format::Jpeg, "max_icc_bytes", part, at));
                     }
+                    match icc.check(&id) {
+                        Ok(seq) => {
+                            let data = src.read_vec(
+                                rest,
+                                ctx.limits.max_icc_bytes,
+                                "max_icc_bytes",
+                                part,
+                            )?;
+                            icc.chunks.push(IccChunk {
+                                seq,
+                                id: id.clone(),
+                                data,
+                                info,
+                            });
+                        }
+                        Err(_) => {
+                            icc.broken = true;
+                            src.skip(rest, part, ctx)?;
+                            icc.chunks.push(IccChunk {
+                                seq: 0,
+                                id: id.clone(),
+                                data: Vec::new(),
+                                info,
+                            });
+                        }
+                    }
+                    if icc.complete() && !icc.broken {
+                        icc.flush(out, &mut digest, &mut parts)?;
+                    }
+                    continue;
                 }
                 write_segment_start(out, m, len, &id)?;
                 digest_segment_start(&mut digest, m, len, &id);
@@ -505,7 +633,7 @@ pub(crate) fn verify<R: Read>(src: &mut Source<R>, ctx: &mut Ctx<'_>) -> Result<
     };
     let mut digest = ImageDigest::default();
     let mut orientation = None;
-    let mut icc = IccChunks::default();
+    let mut icc = IccProfile::new();
     let (m, _) = read_marker(src)?;
     if m != SOI {
         return Err(bad("does not start with SOI"));
@@ -522,9 +650,6 @@ pub(crate) fn verify<R: Read>(src: &mut Source<R>, ctx: &mut Ctx<'_>) -> Result<
             if !sof_seen || !sos_seen {
                 return Err(bad("no frame or scan"));
             }
-            if !icc.complete() {
-                return Err(bad("incomplete ICC profile"));
-            }
             digest.boundary(u32::from(EOI));
             break;
         }
@@ -539,7 +664,38 @@ pub(crate) fn verify<R: Read>(src: &mut Source<R>, ctx: &mut Ctx<'_>) -> Result<
                     sof_seen = true;
                 }
                 if m == APP2 {
-                    icc.add(&id, rest).map_err(bad)?;
+                    // The profile: before the first scan, complete, and without text.
+                    if sos_seen || icc.done {
+                        return Err(bad("ICC chunk after the first scan"));
+                    }
+                    icc.check(&id).map_err(bad)?;
+                    let data =
+                        src.read_vec(rest, ctx.limits.max_icc_bytes, "max_icc_bytes", part)?;
+                    digest_segment_start(&mut digest, m, len, &id);
+                    digest.update(&data);
+                    icc.chunks.push(IccChunk {
+                        seq: id[12],
+                        id,
+                        data,
+                        info: PartInfo {
+                            part,
+                            label: "",
+                            offset: at,
+                            length: 0,
+                            kind: PartKind::Colour,
+                            action: Action::Kept,
+                        },
+                    });
+                    if icc.complete() {
+                        icc.done = true;
+                        if !crate::icc::is_sanitized(&icc.assemble()) {
+                            return Err(bad("ICC profile still carries text"));
+                        }
+                    }
+                    continue;
+                }
+                if m == SOS && icc.count.is_some() && !icc.done {
+                    return Err(bad("incomplete ICC profile"));
                 }
                 digest_segment_start(&mut digest, m, len, &id);
                 src.copy::<std::io::Sink>(rest, None, Some(&mut digest), part, ctx)?;

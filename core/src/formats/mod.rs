@@ -4,6 +4,8 @@
 //! *output* allowlist. Both digest the image-bearing bytes, and the caller compares the two.
 
 pub(crate) mod exif_orientation;
+pub(crate) mod gif;
+pub(crate) mod isobmff;
 pub(crate) mod jpeg;
 pub(crate) mod png;
 pub(crate) mod webp;

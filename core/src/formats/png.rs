@@ -167,6 +167,75 @@ fn check_ihdr(d: &[u8]) -> std::result::Result<(), &'static str> {
     Ok(())
 }
 
+/// The profile name ShareSafe writes in iCCP (the original name is free text).
+const ICCP_NAME: &[u8] = b"ICC profile";
+
+/// Reads a whole (small, bounded) chunk's data and checks its CRC.
+fn read_checked_chunk<R: Read>(
+    src: &mut Source<R>,
+    h: &ChunkHead,
+    ctx: &Ctx<'_>,
+) -> Result<Vec<u8>> {
+    let part = Part::FourCc(h.kind);
+    let data = src.read_vec(
+        h.len.into(),
+        ctx.limits.max_icc_bytes.max(ctx.limits.max_metadata_bytes),
+        "max_icc_bytes",
+        part,
+    )?;
+    let stored = src.read_u32_be(part)?;
+    let mut crc = Crc32::new();
+    crc.update(&h.kind);
+    crc.update(&data);
+    if stored != crc.finish() {
+        return Err(Error::malformed(
+            Format::Png,
+            part,
+            h.at,
+            "chunk CRC does not match",
+        ));
+    }
+    Ok(data)
+}
+
+/// Digests a chunk ShareSafe writes from memory exactly as [`copy_chunk_data`] digests one it
+/// streams.
+fn digest_chunk(digest: &mut ImageDigest, kind: &[u8; 4], data: &[u8]) {
+    digest.boundary(u32::from_be_bytes(*kind));
+    // Chunk data here is bounded by the ICC limit (a u32).
+    digest.update(&(data.len() as u32).to_be_bytes());
+    digest.update(data);
+}
+
+/// iCCP data: Latin-1 name, NUL, compression method 0, zlib stream. Returns the name and the
+/// inflated profile (at most `max` bytes), or `None` when unreadable.
+fn split_iccp(data: &[u8], max: u32) -> Option<(&[u8], Vec<u8>)> {
+    let nul = data.iter().take(80).position(|&b| b == 0)?;
+    let (name, rest) = data.split_at(nul);
+    let (&method, stream) = rest.get(1..)?.split_first()?;
+    if name.is_empty() || method != 0 {
+        return None;
+    }
+    let profile =
+        miniz_oxide::inflate::decompress_to_vec_zlib_with_limit(stream, max as usize).ok()?;
+    Some((name, profile))
+}
+
+/// The iCCP data to write: the original bytes when the name is already ShareSafe's and the profile
+/// has no text, else the neutral name and the blanked profile, recompressed. `None` when the
+/// profile cannot be read (decoders ignore such a chunk, so it is dropped).
+fn sanitized_iccp(data: &[u8], max: u32) -> Option<Vec<u8>> {
+    let (name, mut profile) = split_iccp(data, max)?;
+    let changed = crate::icc::sanitize_profile(&mut profile).ok()?;
+    if !changed && name == ICCP_NAME {
+        return Some(data.to_vec());
+    }
+    let mut out = ICCP_NAME.to_vec();
+    out.extend([0, 0]);
+    out.extend(miniz_oxide::deflate::compress_to_vec_zlib(&profile, 9));
+    Some(out)
+}
+
 fn write_chunk<W: Write>(out: &mut Sink<W>, kind: &[u8; 4], data: &[u8]) -> Result<()> {
     let mut crc = Crc32::new();
     crc.update(kind);
@@ -243,10 +312,38 @@ pub(crate) fn clean<R: Read, W: Write>(
             action,
         };
         match policy::png(&h.kind) {
-            Decision::Keep(kind) => {
-                if &h.kind == b"iCCP" && h.len > ctx.limits.max_icc_bytes {
+            Decision::Keep(kind) if &h.kind == b"iCCP" => {
+                if h.len > ctx.limits.max_icc_bytes {
                     return Err(Error::limit(Format::Png, "max_icc_bytes", part, h.at));
                 }
+                let data = read_checked_chunk(src, &h, ctx)?;
+                match sanitized_iccp(&data, ctx.limits.max_icc_bytes) {
+                    Some(new) => {
+                        let same = new == data;
+                        write_chunk(out, b"iCCP", &new)?;
+                        digest_chunk(&mut digest, b"iCCP", &new);
+                        let mut i = info(
+                            kind,
+                            if same {
+                                Action::Kept
+                            } else {
+                                Action::Rewritten
+                            },
+                        );
+                        if !same {
+                            i.label = "ICC profile (text blanked)";
+                        }
+                        parts.push(i);
+                    }
+                    None => {
+                        let mut i = info(kind, Action::Removed);
+                        i.label = "unreadable ICC profile (ignored by decoders)";
+                        ctx.collect(&i, &data, true);
+                        parts.push(i);
+                    }
+                }
+            }
+            Decision::Keep(kind) => {
                 out.write_all(&h.len.to_be_bytes())?;
                 out.write_all(&h.kind)?;
                 let crc = copy_chunk_data(src, &h, Some(out), &mut digest, ctx)?;
@@ -353,6 +450,15 @@ pub(crate) fn verify<R: Read>(src: &mut Source<R>, ctx: &mut Ctx<'_>) -> Result<
         }
         first = false;
         match policy::png(&h.kind) {
+            Decision::Keep(_) if &h.kind == b"iCCP" => {
+                let data = read_checked_chunk(src, &h, ctx)?;
+                let (name, profile) = split_iccp(&data, ctx.limits.max_icc_bytes)
+                    .ok_or(bad("unreadable ICC profile"))?;
+                if name != ICCP_NAME || !crate::icc::is_sanitized(&profile) {
+                    return Err(bad("ICC profile still carries text"));
+                }
+                digest_chunk(&mut digest, b"iCCP", &data);
+            }
             Decision::Keep(_) => {
                 copy_chunk_data::<R, std::io::Sink>(src, &h, None, &mut digest, ctx)?;
             }

@@ -194,13 +194,44 @@ pub(crate) fn clean<R: Read, W: Write + Seek>(
                 }
                 parts.push(info(kind, Action::Kept));
             }
-            Decision::Keep(kind) => {
-                if &h.id == b"ICCP" {
-                    if h.size > ctx.limits.max_icc_bytes {
-                        return Err(Error::limit(Format::Webp, "max_icc_bytes", part, h.at));
-                    }
-                    out_flags |= FLAG_ICC;
+            Decision::Keep(kind) if &h.id == b"ICCP" => {
+                if h.size > ctx.limits.max_icc_bytes {
+                    return Err(Error::limit(Format::Webp, "max_icc_bytes", part, h.at));
                 }
+                let mut profile = src.read_vec(
+                    h.size.into(),
+                    ctx.limits.max_icc_bytes,
+                    "max_icc_bytes",
+                    part,
+                )?;
+                if pad {
+                    src.skip(1, part, ctx)?;
+                }
+                let mut i = info(kind, Action::Kept);
+                match crate::icc::sanitize_profile(&mut profile) {
+                    Ok(changed) => {
+                        write_head(out, &h.id, h.size)?;
+                        digest_head(&mut digest, &h);
+                        digest.update(&profile);
+                        out.write_all(&profile)?;
+                        if h.size & 1 == 1 {
+                            out.write_all(&[0])?;
+                        }
+                        out_flags |= FLAG_ICC;
+                        if changed {
+                            i.action = Action::Rewritten;
+                            i.label = "ICC profile (text blanked)";
+                        }
+                    }
+                    Err(_) => {
+                        i.action = Action::Removed;
+                        i.label = "unreadable ICC profile (ignored by decoders)";
+                        ctx.collect(&i, &profile, true);
+                    }
+                }
+                parts.push(i);
+            }
+            Decision::Keep(kind) => {
                 write_head(out, &h.id, h.size)?;
                 digest_head(&mut digest, &h);
                 src.copy(h.size.into(), Some(out), Some(&mut digest), part, ctx)?;
@@ -380,11 +411,22 @@ pub(crate) fn verify<R: Read>(src: &mut Source<R>, ctx: &mut Ctx<'_>) -> Result<
                 }
             }
             Decision::Keep(_) => {
+                digest_head(&mut digest, &h);
                 if &h.id == b"ICCP" {
                     present |= FLAG_ICC;
+                    let profile = src.read_vec(
+                        h.size.into(),
+                        ctx.limits.max_icc_bytes,
+                        "max_icc_bytes",
+                        part,
+                    )?;
+                    if !crate::icc::is_sanitized(&profile) {
+                        return Err(bad("ICC profile still carries text"));
+                    }
+                    digest.update(&profile);
+                } else {
+                    src.copy::<std::io::Sink>(h.size.into(), None, Some(&mut digest), part, ctx)?;
                 }
-                digest_head(&mut digest, &h);
-                src.copy::<std::io::Sink>(h.size.into(), None, Some(&mut digest), part, ctx)?;
             }
             Decision::Remove(_) => return Err(bad("chunk outside the allowlist")),
         }
