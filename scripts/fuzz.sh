@@ -18,7 +18,7 @@ cd "$(dirname "$0")/.."
 repo=$(pwd)
 seconds=${1:-30}
 shift || true
-all_targets=(clean_jpeg clean_png clean_webp inspect clean_then_verify)
+all_targets=(clean_jpeg clean_png clean_webp clean_gif clean_isobmff inspect clean_then_verify)
 targets=("$@")
 [ ${#targets[@]} -eq 0 ] && targets=("${all_targets[@]}")
 corpus_src=${SHARESAFE_CORPUS:-$repo/../shared/corpus}
@@ -80,6 +80,8 @@ dict_for() {
     clean_jpeg) echo fuzz/dicts/jpeg.dict ;;
     clean_png) echo fuzz/dicts/png.dict ;;
     clean_webp) echo fuzz/dicts/webp.dict ;;
+    clean_gif) echo fuzz/dicts/gif.dict ;;
+    clean_isobmff) echo fuzz/dicts/isobmff.dict ;;
     *)
       cat fuzz/dicts/*.dict | grep -v '^#' | sort -u > fuzz/corpus/all.dict
       echo fuzz/corpus/all.dict

@@ -20,9 +20,11 @@ const PER_INPUT: Duration = Duration::from_secs(10);
 /// Runs `data` through the checks of `target` and through the format-blind ones.
 fn replay(target: &str, data: &[u8]) {
     match target {
-        "clean_jpeg" => harness::fuzz_clean_format(data, Format::Jpeg),
-        "clean_png" => harness::fuzz_clean_format(data, Format::Png),
-        "clean_webp" => harness::fuzz_clean_format(data, Format::Webp),
+        "clean_jpeg" => harness::fuzz_clean_format(data, &[Format::Jpeg]),
+        "clean_png" => harness::fuzz_clean_format(data, &[Format::Png]),
+        "clean_webp" => harness::fuzz_clean_format(data, &[Format::Webp]),
+        "clean_gif" => harness::fuzz_clean_format(data, &[Format::Gif]),
+        "clean_isobmff" => harness::fuzz_clean_format(data, &harness::ISOBMFF),
         "inspect" | "clean_then_verify" | "malformed-corpus" => {}
         other => panic!("fuzz_regressions/{other}: no replay for this target; add it here"),
     }

@@ -6,5 +6,5 @@ use libfuzzer_sys::fuzz_target;
 use sharesafe_core::Format;
 
 fuzz_target!(|data: &[u8]| {
-    sharesafe_fuzz::fuzz_clean_format(data, Format::Jpeg);
+    sharesafe_fuzz::fuzz_clean_format(data, &[Format::Jpeg]);
 });

@@ -887,9 +887,435 @@ pub fn webp_animated() -> CanaryFile {
     }
 }
 
-/// Every canary photo this module builds.
+// ---------------------------------------------------------------------------------------------
+// GIF
+
+fn sub_blocks(out: &mut Vec<u8>, data: &[u8]) {
+    for piece in data.chunks(255) {
+        out.push(piece.len() as u8);
+        out.extend_from_slice(piece);
+    }
+    out.push(0);
+}
+
+/// A GIF with a comment, a plain-text extension, XMP and Photoshop/IPTC application
+/// extensions, an unknown application extension, and data after the trailer.
+pub fn gif() -> CanaryFile {
+    let mut p = Plant::default();
+    let mut encoded = Vec::new();
+    {
+        let mut enc = image::codecs::gif::GifEncoder::new(&mut encoded);
+        let rgba: Vec<u8> = pixels()
+            .chunks(3)
+            .flat_map(|c| [c[0], c[1], c[2], 255])
+            .collect();
+        let frame = image::RgbaImage::from_raw(W, H, rgba).expect("frame");
+        enc.encode_frame(image::Frame::new(frame))
+            .expect("encode GIF");
+    }
+    // Header (6) + logical screen descriptor (7) + global colour table when flagged.
+    let packed = encoded[10];
+    let gct = if packed & 0x80 != 0 {
+        3 << ((packed & 7) + 1)
+    } else {
+        0
+    };
+    let head_end = 13 + gct;
+    let mut out = encoded[..head_end].to_vec();
+    out.extend_from_slice(&[0x21, 0xFE]);
+    sub_blocks(&mut out, p.text("gif-comment").as_bytes());
+    out.extend_from_slice(&[0x21, 0x01, 12, 0, 0, 0, 0, 24, 0, 16, 0, 8, 8, 1, 0]);
+    sub_blocks(&mut out, p.text("gif-plain-text").as_bytes());
+    out.extend_from_slice(&[0x21, 0xFF, 11]);
+    // XMP's own convention: the packet raw, then a 258-byte "magic trailer" that walks any
+    // sub-block reader back to a terminator.
+    out.extend_from_slice(b"XMP DataXMP");
+    out.extend_from_slice(xmp_packet(&mut p, None).as_bytes());
+    out.push(1);
+    out.extend((0..=255u8).rev());
+    out.push(0);
+    out.extend_from_slice(&[0x21, 0xFF, 11]);
+    out.extend_from_slice(b"MGK8BIM0000");
+    sub_blocks(&mut out, &photoshop_irb(&mut p));
+    out.extend_from_slice(&[0x21, 0xFF, 11]);
+    out.extend_from_slice(b"QZ7VENDR1.0");
+    sub_blocks(
+        &mut out,
+        p.text("gif-unknown-application-extension").as_bytes(),
+    );
+    out.extend_from_slice(&encoded[head_end..]);
+    assert_eq!(out.last(), Some(&0x3B), "GIF ends with its trailer");
+    out.extend_from_slice(p.text("trailer-after-gif").as_bytes());
+    CanaryFile {
+        name: "canary.gif",
+        bytes: out,
+        canaries: p.canaries,
+    }
+}
+
+// ---------------------------------------------------------------------------------------------
+// ISO-BMFF (HEIC, MP4)
+
+fn bx(typ: &[u8; 4], payload: &[u8]) -> Vec<u8> {
+    let mut b = ((payload.len() + 8) as u32).to_be_bytes().to_vec();
+    b.extend_from_slice(typ);
+    b.extend_from_slice(payload);
+    b
+}
+
+fn full(typ: &[u8; 4], version: u8, flags: u32, payload: &[u8]) -> Vec<u8> {
+    let mut p = ((u32::from(version) << 24) | flags).to_be_bytes().to_vec();
+    p.extend_from_slice(payload);
+    bx(typ, &p)
+}
+
+fn cstr(s: &str) -> Vec<u8> {
+    let mut v = s.as_bytes().to_vec();
+    v.push(0);
+    v
+}
+
+fn infe(id: u16, typ: &[u8; 4], name: &str, content_type: Option<&str>) -> Vec<u8> {
+    let mut p = id.to_be_bytes().to_vec();
+    p.extend_from_slice(&[0, 0]);
+    p.extend_from_slice(typ);
+    p.extend_from_slice(&cstr(name));
+    if let Some(c) = content_type {
+        p.extend_from_slice(&cstr(c));
+    }
+    full(b"infe", 2, 0, &p)
+}
+
+fn reference(typ: &[u8; 4], from: u16, to: &[u16]) -> Vec<u8> {
+    let mut p = from.to_be_bytes().to_vec();
+    p.extend_from_slice(&(to.len() as u16).to_be_bytes());
+    for t in to {
+        p.extend_from_slice(&t.to_be_bytes());
+    }
+    bx(typ, &p)
+}
+
+/// A HEIC: a primary `hvc1` picture (whose item name is a canary) with its thumbnail, an Exif
+/// item, an XMP item, a `udes` user-description property and an ICC `colr` property, then a
+/// top-level `uuid`, a Samsung-style `mpvd` motion-photo box and bytes after the last box.
+pub fn heic() -> CanaryFile {
+    let mut p = Plant::default();
+    let picture: Vec<u8> = (0..300u32).map(|i| (i * 7 % 253) as u8).collect();
+    let thumbnail = {
+        let mut t = b"\0\0\0\x20".to_vec();
+        t.extend_from_slice(p.text("heif-thumbnail-item-data").as_bytes());
+        t
+    };
+    let mut exif = 6u32.to_be_bytes().to_vec();
+    exif.extend_from_slice(b"Exif\0\0");
+    exif.extend_from_slice(&exif_tiff(&mut p));
+    let xmp = xmp_packet(&mut p, None).into_bytes();
+    let item_data: [&[u8]; 4] = [&picture, &exif, &xmp, &thumbnail];
+
+    let item_name = p.text("heif-picture-item-name");
+    let mut iinf = 4u16.to_be_bytes().to_vec();
+    iinf.extend_from_slice(&infe(1, b"hvc1", &item_name, None));
+    iinf.extend_from_slice(&infe(2, b"Exif", "", None));
+    iinf.extend_from_slice(&infe(3, b"mime", "", Some("application/rdf+xml")));
+    iinf.extend_from_slice(&infe(4, b"hvc1", "", None));
+    let mut iref = Vec::new();
+    iref.extend_from_slice(&reference(b"cdsc", 2, &[1]));
+    iref.extend_from_slice(&reference(b"cdsc", 3, &[1]));
+    iref.extend_from_slice(&reference(b"thmb", 4, &[1]));
+    let mut hvcc = vec![
+        1, 1, 0x60, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0x5A, 0xF0, 0, 0xFC, 0xFD, 0xF8, 0xF8,
+    ];
+    hvcc.extend_from_slice(&[0, 0, 0x0F, 0]); // no parameter-set arrays
+    let mut ispe = (W).to_be_bytes().to_vec();
+    ispe.extend_from_slice(&H.to_be_bytes());
+    let mut colr = b"prof".to_vec();
+    colr.extend_from_slice(&icc_profile(&mut p, true));
+    let mut udes = cstr("en-US");
+    udes.extend_from_slice(&cstr(&p.text("heif-udes-name")));
+    udes.extend_from_slice(&cstr(&p.text("heif-udes-description")));
+    udes.extend_from_slice(&cstr(&p.text("heif-udes-tags")));
+    let mut ipco = bx(b"hvcC", &hvcc);
+    ipco.extend_from_slice(&full(b"ispe", 0, 0, &ispe));
+    ipco.extend_from_slice(&bx(b"colr", &colr));
+    ipco.extend_from_slice(&full(b"udes", 0, 0, &udes));
+    let mut ipma = 2u32.to_be_bytes().to_vec();
+    ipma.extend_from_slice(&[0, 1, 4, 0x81, 0x02, 0x03, 0x04]);
+    ipma.extend_from_slice(&[0, 4, 2, 0x81, 0x02]);
+    let mut iprp = bx(b"ipco", &ipco);
+    iprp.extend_from_slice(&full(b"ipma", 0, 0, &ipma));
+
+    let ftyp = bx(b"ftyp", b"heic\0\0\0\0mif1heicmiaf");
+    let hdlr = {
+        let mut h = vec![0u8; 4];
+        h.extend_from_slice(b"pict");
+        h.extend_from_slice(&[0u8; 12]);
+        h.push(0);
+        full(b"hdlr", 0, 0, &h)
+    };
+    // iloc needs the mdat offset, which needs meta's size: iloc's size does not depend on the
+    // offsets, so build meta once with zeros, measure, then again.
+    let build_meta = |mdat_payload_at: u32| {
+        let mut iloc = vec![0x44, 0x00];
+        iloc.extend_from_slice(&4u16.to_be_bytes());
+        let mut at = mdat_payload_at;
+        for (i, d) in item_data.iter().enumerate() {
+            iloc.extend_from_slice(&(i as u16 + 1).to_be_bytes());
+            iloc.extend_from_slice(&[0, 0, 0, 1]); // data reference 0, one extent
+            iloc.extend_from_slice(&at.to_be_bytes());
+            iloc.extend_from_slice(&(d.len() as u32).to_be_bytes());
+            at += d.len() as u32;
+        }
+        let mut meta = hdlr.clone();
+        meta.extend_from_slice(&full(b"pitm", 0, 0, &1u16.to_be_bytes()));
+        meta.extend_from_slice(&full(b"iinf", 0, 0, &iinf));
+        meta.extend_from_slice(&full(b"iref", 0, 0, &iref));
+        meta.extend_from_slice(&bx(b"iprp", &iprp));
+        meta.extend_from_slice(&full(b"iloc", 0, 0, &iloc));
+        full(b"meta", 0, 0, &meta)
+    };
+    let meta_len = build_meta(0).len();
+    let meta = build_meta((ftyp.len() + meta_len + 8) as u32);
+    let mut mdat = Vec::new();
+    for d in item_data {
+        mdat.extend_from_slice(d);
+    }
+    let mut out = ftyp;
+    out.extend_from_slice(&meta);
+    out.extend_from_slice(&bx(b"mdat", &mdat));
+    let mut uuid = b"\xBE\x7A\xCF\xCB\x97\xA9\x42\xE8\x9C\x71\x99\x94\x91\xE3\xAF\xAC".to_vec();
+    uuid.extend_from_slice(p.text("heif-top-level-uuid-xmp").as_bytes());
+    out.extend_from_slice(&bx(b"uuid", &uuid));
+    let mut mpvd = b"\0\0\0\x18ftypmp42\0\0\0\0isommp42".to_vec();
+    mpvd.extend_from_slice(p.text("heif-mpvd-motion-photo").as_bytes());
+    out.extend_from_slice(&bx(b"mpvd", &mpvd));
+    out.extend_from_slice(p.text("trailer-after-last-box").as_bytes());
+    CanaryFile {
+        name: "canary.heic",
+        bytes: out,
+        canaries: p.canaries,
+    }
+}
+
+/// A QuickTime text atom (`©xyz`, `©nam`…): length, language, text.
+fn qt_text(typ: &[u8; 4], s: &str) -> Vec<u8> {
+    let mut p = (s.len() as u16).to_be_bytes().to_vec();
+    p.extend_from_slice(&0x15C7u16.to_be_bytes());
+    p.extend_from_slice(s.as_bytes());
+    bx(typ, &p)
+}
+
+/// An `ilst` value.
+fn data_atom(s: &str) -> Vec<u8> {
+    let mut p = 1u32.to_be_bytes().to_vec(); // UTF-8
+    p.extend_from_slice(&[0; 4]);
+    p.extend_from_slice(s.as_bytes());
+    bx(b"data", &p)
+}
+
+const MATRIX: [u32; 9] = [0x0001_0000, 0, 0, 0, 0x0001_0000, 0, 0, 0, 0x4000_0000];
+
+/// Seconds since 1904 for 2026-05-17 09:41:07 UTC: the capture time in the headers.
+const CAPTURE_TIME: u32 = 3_861_938_467;
+
+fn track(
+    id: u32,
+    handler: &[u8; 4],
+    sample_entry: &[u8],
+    sample_len: u32,
+    chunk_at: u32,
+) -> Vec<u8> {
+    let mut tkhd = Vec::new();
+    for v in [CAPTURE_TIME, CAPTURE_TIME, id, 0, 1000] {
+        tkhd.extend_from_slice(&v.to_be_bytes());
+    }
+    tkhd.extend_from_slice(&[0; 16]); // reserved, layer, group, volume, reserved
+    for m in MATRIX {
+        tkhd.extend_from_slice(&m.to_be_bytes());
+    }
+    tkhd.extend_from_slice(&(W << 16).to_be_bytes());
+    tkhd.extend_from_slice(&(H << 16).to_be_bytes());
+    let mut mdhd = Vec::new();
+    for v in [CAPTURE_TIME, CAPTURE_TIME, 1000, 1000] {
+        mdhd.extend_from_slice(&v.to_be_bytes());
+    }
+    mdhd.extend_from_slice(&[0x55, 0xC4, 0, 0]);
+    let mut hdlr = vec![0u8; 4];
+    hdlr.extend_from_slice(handler);
+    hdlr.extend_from_slice(&[0; 12]);
+    hdlr.push(0);
+    let header = if handler == b"vide" {
+        full(b"vmhd", 0, 1, &[0; 8])
+    } else {
+        full(b"nmhd", 0, 0, &[])
+    };
+    let dinf = bx(
+        b"dinf",
+        &full(b"dref", 0, 0, &{
+            let mut d = 1u32.to_be_bytes().to_vec();
+            d.extend_from_slice(&full(b"url ", 0, 1, &[]));
+            d
+        }),
+    );
+    let mut stsd = 1u32.to_be_bytes().to_vec();
+    stsd.extend_from_slice(sample_entry);
+    let mut stbl = full(b"stsd", 0, 0, &stsd);
+    stbl.extend_from_slice(&full(
+        b"stts",
+        0,
+        0,
+        &[0, 0, 0, 1, 0, 0, 0, 1, 0, 0, 0x03, 0xE8],
+    ));
+    stbl.extend_from_slice(&full(
+        b"stsc",
+        0,
+        0,
+        &[0, 0, 0, 1, 0, 0, 0, 1, 0, 0, 0, 1, 0, 0, 0, 1],
+    ));
+    let mut stsz = vec![0, 0, 0, 0, 0, 0, 0, 1];
+    stsz.extend_from_slice(&sample_len.to_be_bytes());
+    stbl.extend_from_slice(&full(b"stsz", 0, 0, &stsz));
+    let mut stco = 1u32.to_be_bytes().to_vec();
+    stco.extend_from_slice(&chunk_at.to_be_bytes());
+    stbl.extend_from_slice(&full(b"stco", 0, 0, &stco));
+    let mut minf = header;
+    minf.extend_from_slice(&dinf);
+    minf.extend_from_slice(&bx(b"stbl", &stbl));
+    let mut mdia = full(b"mdhd", 0, 0, &mdhd);
+    mdia.extend_from_slice(&full(b"hdlr", 0, 0, &hdlr));
+    mdia.extend_from_slice(&bx(b"minf", &minf));
+    let mut trak = full(b"tkhd", 0, 3, &tkhd);
+    trak.extend_from_slice(&bx(b"mdia", &mdia));
+    trak
+}
+
+/// An iPhone-style MP4/MOV: GPS and device in `udta` (`©xyz`, `©mak`, `©mod`, `©swr`, `©nam`,
+/// `©day`, XMP) and in `meta` keys/ilst (ISO 6709 location, model), a track-level `udta`, an
+/// Apple `mebx` timed-metadata track whose sample (in `mdat`) is a canary, capture times in
+/// every header, a top-level XMP `uuid`, a `free` box holding old data, and bytes after the end.
+pub fn mp4() -> CanaryFile {
+    let mut p = Plant::default();
+    p.binary("mp4-capture-time", CAPTURE_TIME.to_be_bytes().to_vec());
+    let iso6709 = "+48.8584+002.2945+035.000/";
+    p.canaries.push(Canary {
+        slot: "mp4-iso6709-location",
+        bytes: iso6709.as_bytes().to_vec(),
+        text: true,
+        group: Group::Metadata,
+    });
+    let video_sample: Vec<u8> = (0..200u32).map(|i| (i * 13 % 251) as u8).collect();
+    let faces_sample = p.text("mp4-mebx-timed-metadata-sample").into_bytes();
+
+    let mut avc1 = vec![0u8; 6];
+    avc1.extend_from_slice(&1u16.to_be_bytes());
+    avc1.extend_from_slice(&[0; 16]);
+    avc1.extend_from_slice(&(W as u16).to_be_bytes());
+    avc1.extend_from_slice(&(H as u16).to_be_bytes());
+    avc1.extend_from_slice(&[0, 0x48, 0, 0, 0, 0x48, 0, 0, 0, 0, 0, 0, 0, 1]);
+    avc1.extend_from_slice(&[0; 32]); // compressor name
+    avc1.extend_from_slice(&[0, 0x18, 0xFF, 0xFF]);
+    avc1.extend_from_slice(&bx(b"avcC", &[1, 0x42, 0, 0x1E, 0xFF, 0xE0, 0]));
+    let avc1 = bx(b"avc1", &avc1);
+    let mut mebx = vec![0u8; 6];
+    mebx.extend_from_slice(&1u16.to_be_bytes());
+    mebx.extend_from_slice(&bx(
+        b"keys",
+        &bx(b"\0\0\0\x01", &{
+            let mut k = bx(b"keyd", b"mdtacom.apple.quicktime.detected-face");
+            k.extend_from_slice(&bx(b"dtyp", &[0, 0, 0, 0, 0, 0, 0, 0]));
+            k
+        }),
+    ));
+    let mebx = bx(b"mebx", &mebx);
+
+    let mut udta = qt_text(b"\xA9xyz", "+48.8584+002.2945/");
+    for (typ, slot) in [
+        (b"\xA9mak", "mp4-udta-make"),
+        (b"\xA9mod", "mp4-udta-model"),
+        (b"\xA9swr", "mp4-udta-software"),
+        (b"\xA9nam", "mp4-udta-title"),
+        (b"\xA9day", "mp4-udta-date"),
+    ] {
+        udta.extend_from_slice(&qt_text(typ, &p.text(slot)));
+    }
+    udta.extend_from_slice(&bx(b"XMP_", xmp_packet(&mut p, None).as_bytes()));
+    let keys = {
+        let mut k = 2u32.to_be_bytes().to_vec();
+        for key in [
+            "com.apple.quicktime.location.ISO6709",
+            "com.apple.quicktime.model",
+        ] {
+            k.extend_from_slice(&((key.len() + 8) as u32).to_be_bytes());
+            k.extend_from_slice(b"mdta");
+            k.extend_from_slice(key.as_bytes());
+        }
+        full(b"keys", 0, 0, &k)
+    };
+    let ilst = {
+        let mut l = bx(b"\0\0\0\x01", &data_atom(iso6709));
+        l.extend_from_slice(&bx(b"\0\0\0\x02", &data_atom(&p.text("mp4-keys-model"))));
+        bx(b"ilst", &l)
+    };
+    let mut meta = full(b"hdlr", 0, 0, &{
+        let mut h = vec![0u8; 4];
+        h.extend_from_slice(b"mdta");
+        h.extend_from_slice(&[0; 13]);
+        h
+    });
+    meta.extend_from_slice(&keys);
+    meta.extend_from_slice(&ilst);
+    let meta = bx(b"meta", &meta);
+    let track_udta = bx(
+        b"udta",
+        &qt_text(b"\xA9nam", &p.text("mp4-track-udta-title")),
+    );
+
+    let ftyp = bx(b"ftyp", b"qt  \0\0\x02\0qt  ");
+    let build_moov = |video_at: u32, faces_at: u32| {
+        let mut mvhd = Vec::new();
+        for v in [CAPTURE_TIME, CAPTURE_TIME, 1000, 1000, 0x0001_0000] {
+            mvhd.extend_from_slice(&v.to_be_bytes());
+        }
+        mvhd.extend_from_slice(&[1, 0]);
+        mvhd.extend_from_slice(&[0; 10]);
+        for m in MATRIX {
+            mvhd.extend_from_slice(&m.to_be_bytes());
+        }
+        mvhd.extend_from_slice(&[0; 24]);
+        mvhd.extend_from_slice(&3u32.to_be_bytes());
+        let mut moov = full(b"mvhd", 0, 0, &mvhd);
+        let mut video = track(1, b"vide", &avc1, video_sample.len() as u32, video_at);
+        video.extend_from_slice(&track_udta);
+        moov.extend_from_slice(&bx(b"trak", &video));
+        moov.extend_from_slice(&bx(
+            b"trak",
+            &track(2, b"meta", &mebx, faces_sample.len() as u32, faces_at),
+        ));
+        moov.extend_from_slice(&bx(b"udta", &udta));
+        moov.extend_from_slice(&meta);
+        bx(b"moov", &moov)
+    };
+    let moov_len = build_moov(0, 0).len();
+    let video_at = (ftyp.len() + moov_len + 8) as u32;
+    let moov = build_moov(video_at, video_at + video_sample.len() as u32);
+    let mut out = ftyp;
+    out.extend_from_slice(&moov);
+    let mut mdat = video_sample.clone();
+    mdat.extend_from_slice(&faces_sample);
+    out.extend_from_slice(&bx(b"mdat", &mdat));
+    let mut uuid = b"\xBE\x7A\xCF\xCB\x97\xA9\x42\xE8\x9C\x71\x99\x94\x91\xE3\xAF\xAC".to_vec();
+    uuid.extend_from_slice(p.text("mp4-uuid-xmp").as_bytes());
+    out.extend_from_slice(&bx(b"uuid", &uuid));
+    out.extend_from_slice(&bx(b"free", p.text("mp4-free-box-old-data").as_bytes()));
+    CanaryFile {
+        name: "canary.mov",
+        bytes: out,
+        canaries: p.canaries,
+    }
+}
+
+/// Every canary photo and video this module builds.
 pub fn all() -> Vec<CanaryFile> {
-    vec![jpeg(), png(), webp(), webp_animated()]
+    vec![jpeg(), png(), webp(), webp_animated(), gif(), heic(), mp4()]
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -940,11 +1366,67 @@ pub fn views(file: &[u8]) -> Vec<(String, Vec<u8>)> {
             v.push((format!("zlib stream at offset {at}"), inflated));
         }
     }
+    let gif = gif_extension_payloads(file);
+    if !gif.is_empty() {
+        v.push(("GIF extension sub-blocks joined".to_string(), gif));
+    }
     let icc = jpeg_icc(file);
     if !icc.is_empty() {
         v.push(("reassembled JPEG ICC profile".to_string(), icc));
     }
     v
+}
+
+/// The payloads of a GIF's extensions with their sub-block lengths taken out (a value longer
+/// than 255 bytes is split across sub-blocks).
+pub fn gif_extension_payloads(file: &[u8]) -> Vec<u8> {
+    let mut joined = Vec::new();
+    if !file.starts_with(b"GIF8") || file.len() < 13 {
+        return joined;
+    }
+    let packed = file[10];
+    let mut i = 13
+        + if packed & 0x80 != 0 {
+            3 << ((packed & 7) + 1)
+        } else {
+            0
+        };
+    let skip_sub_blocks = |mut i: usize, joined: &mut Vec<u8>| -> Option<usize> {
+        loop {
+            let n = usize::from(*file.get(i)?);
+            i += 1;
+            if n == 0 {
+                return Some(i);
+            }
+            joined.extend_from_slice(file.get(i..i + n)?);
+            i += n;
+        }
+    };
+    while let Some(&b) = file.get(i) {
+        match b {
+            0x21 => match skip_sub_blocks(i + 2, &mut joined) {
+                Some(next) => i = next,
+                None => break,
+            },
+            0x2C => {
+                // Image descriptor, optional local table, LZW minimum code size, data.
+                let Some(&flags) = file.get(i + 9) else { break };
+                i +=
+                    10 + if flags & 0x80 != 0 {
+                        3 << ((flags & 7) + 1)
+                    } else {
+                        0
+                    } + 1;
+                let mut ignored = Vec::new();
+                match skip_sub_blocks(i, &mut ignored) {
+                    Some(next) => i = next,
+                    None => break,
+                }
+            }
+            _ => break,
+        }
+    }
+    joined
 }
 
 /// The ICC profile of a JPEG, reassembled from its APP2 `ICC_PROFILE` chunks in file order.
