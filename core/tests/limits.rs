@@ -3,6 +3,8 @@
 //! the error, and not off by one. Where the defaults matter on a phone (parts, ICC size) the
 //! default value itself is exercised.
 
+mod canary;
+
 use std::io::Cursor;
 
 use sharesafe_core::{
@@ -144,6 +146,9 @@ fn max_input_bytes_stops_every_format_and_the_file_entry_point() {
         (Format::Jpeg, jpeg()),
         (Format::Png, png()),
         (Format::Webp, webp()),
+        (Format::Gif, canary::gif().bytes),
+        (Format::Heif, canary::heic().bytes),
+        (Format::Mov, canary::mp4().bytes),
     ] {
         let n = file.len() as u64;
         let at_limit = Limits {
@@ -162,7 +167,7 @@ fn max_input_bytes_stops_every_format_and_the_file_entry_point() {
             "in memory",
         );
         // Bytes after the end of the image count too: a small photo with a huge trailer is
-        // refused, not read forever.
+        // refused, not read forever. (A movie refuses any trailer that is not a box.)
         let mut with_trailer = file.clone();
         with_trailer.extend_from_slice(&[0u8; 100]);
         let just_image = Limits {
@@ -323,5 +328,69 @@ fn max_icc_bytes_bounds_the_kept_colour_profile() {
         Format::Webp,
         "max_icc_bytes",
         "default limit",
+    );
+}
+
+#[test]
+fn max_nesting_depth_bounds_the_box_tree() {
+    // moov (depth 1) > trak (2) > mdia (3) > minf (4): a limit of 3 stops at minf.
+    let movie = canary::mp4().bytes;
+    let shallow = Limits {
+        max_nesting_depth: 3,
+        ..Limits::default()
+    };
+    assert_limit(
+        clean_bytes(&movie, &opts(shallow)),
+        Format::Mov,
+        "max_nesting_depth",
+        "movie",
+    );
+    let enough = Limits {
+        max_nesting_depth: 5,
+        ..Limits::default()
+    };
+    clean_bytes(&movie, &opts(enough)).expect("the movie's real depth is within the limit");
+    clean_bytes(&movie, &opts(Limits::default())).expect("and within the default");
+}
+
+#[test]
+fn max_parts_stops_gif_and_movies_made_of_tiny_blocks() {
+    let small = Limits {
+        max_parts: 30,
+        ..Limits::default()
+    };
+    // GIF: 40 empty comment extensions after the header.
+    let gif = canary::gif().bytes;
+    let packed = gif[10];
+    let head = 13
+        + if packed & 0x80 != 0 {
+            3 << ((packed & 7) + 1)
+        } else {
+            0
+        };
+    let mut many = gif[..head].to_vec();
+    for _ in 0..40 {
+        many.extend_from_slice(&[0x21, 0xFE, 1, b'x', 0]);
+    }
+    many.extend_from_slice(&gif[head..]);
+    assert_limit(
+        clean_bytes(&many, &opts(small.clone())),
+        Format::Gif,
+        "max_parts",
+        "GIF comments",
+    );
+    // A movie: 40 empty free boxes before the movie box.
+    let movie = canary::mp4().bytes;
+    let ftyp_len = u32::from_be_bytes(movie[..4].try_into().expect("4 bytes")) as usize;
+    let mut boxes = movie[..ftyp_len].to_vec();
+    for _ in 0..40 {
+        boxes.extend_from_slice(b"\0\0\0\x08free");
+    }
+    boxes.extend_from_slice(&movie[ftyp_len..]);
+    assert_limit(
+        clean_bytes(&boxes, &opts(small)),
+        Format::Mov,
+        "max_parts",
+        "free boxes",
     );
 }
