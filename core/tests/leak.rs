@@ -134,18 +134,10 @@ fn movie_trailer_is_dropped_or_the_file_refused() {
 /// named their display, their company or themselves: description, copyright, device
 /// manufacturer and model, and the PNG iCCP profile name. None of them may survive, and the
 /// profile itself must.
-#[test]
-#[ignore = "lead's open item: ICC text-tag sanitisation in the JPEG/PNG/WebP cleaners has not \
-            landed on main; the cleaner keeps profiles byte for byte, so these canaries leak"]
-fn icc_profile_texts_do_not_survive() {
+fn assert_icc_text_blanked(files: &[CanaryFile]) {
     let mut failures = Vec::new();
-    for file in [
-        canary::jpeg(),
-        canary::png(),
-        canary::webp(),
-        canary::heic(),
-    ] {
-        let out = clean(&file);
+    for file in files {
+        let out = clean(file);
         let leaks = canary::leaks(&out, &file.canaries, Some(Group::Icc));
         if !leaks.is_empty() {
             failures.push(format!("{}: {}", file.name, leaks.join("; ")));
@@ -163,6 +155,18 @@ fn icc_profile_texts_do_not_survive() {
         "ICC text survived the clean:\n  {}",
         failures.join("\n  ")
     );
+}
+
+#[test]
+fn icc_profile_texts_do_not_survive() {
+    assert_icc_text_blanked(&[canary::jpeg(), canary::png(), canary::webp()]);
+}
+
+#[test]
+#[ignore = "lead's open item: the HEIF cleaner keeps `colr` ICC profiles (prof/rICC) byte for \
+            byte; they need crate::icc::sanitize_profile as in JPEG/PNG/WebP"]
+fn heic_icc_profile_texts_do_not_survive() {
+    assert_icc_text_blanked(&[canary::heic()]);
 }
 
 /// The file entry point (what the apps and the CLI use) writes the same verified bytes.

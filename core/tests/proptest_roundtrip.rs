@@ -239,7 +239,10 @@ fn encoded_vp8l() -> &'static [u8] {
 
 #[derive(Debug, Clone)]
 enum WebpPart {
-    Icc(Vec<u8>),
+    /// A well-formed colour profile without text tags: kept byte for byte.
+    Icc([u8; 12]),
+    /// Bytes in an ICCP chunk that are no profile: decoders ignore them, the clean drops them.
+    UnreadableIcc(Vec<u8>),
     Removed(&'static [u8; 4], Vec<u8>),
     Exif(u16),
 }
@@ -247,11 +250,30 @@ enum WebpPart {
 fn webp_part() -> impl Strategy<Value = WebpPart> {
     let data = proptest::collection::vec(any::<u8>(), 0..80);
     prop_oneof![
-        data.clone().prop_map(WebpPart::Icc),
+        any::<[u8; 12]>().prop_map(WebpPart::Icc),
+        data.clone().prop_map(WebpPart::UnreadableIcc),
         (prop::sample::select(vec![b"XMP ", b"junk", b"META"]), data)
             .prop_map(|(k, d)| WebpPart::Removed(k, d)),
         (1u16..=9).prop_map(WebpPart::Exif),
     ]
+}
+
+/// An ICC display profile with one tag (the white point) and no text: nothing to sanitise.
+fn textless_profile(white_point: &[u8; 12]) -> Vec<u8> {
+    let size = 128 + 4 + 12 + 20;
+    let mut p = vec![0u8; 128];
+    p[..4].copy_from_slice(&(size as u32).to_be_bytes());
+    p[8..12].copy_from_slice(&[4, 0x30, 0, 0]);
+    p[12..24].copy_from_slice(b"mntrRGB XYZ ");
+    p[36..40].copy_from_slice(b"acsp");
+    p.extend_from_slice(&1u32.to_be_bytes());
+    p.extend_from_slice(b"wtpt");
+    p.extend_from_slice(&144u32.to_be_bytes());
+    p.extend_from_slice(&20u32.to_be_bytes());
+    p.extend_from_slice(b"XYZ \0\0\0\0");
+    p.extend_from_slice(white_point);
+    assert_eq!(p.len(), size);
+    p
 }
 
 fn riff_chunk(id: &[u8; 4], data: &[u8]) -> Vec<u8> {
@@ -287,14 +309,20 @@ fn webp_case(parts: &[WebpPart], trailer: &[u8]) -> (Vec<u8>, Vec<u8>) {
     let mut exif_seen = false;
     for p in parts {
         match p {
-            WebpPart::Icc(d) if !icc_seen => {
+            WebpPart::Icc(white_point) if !icc_seen => {
                 icc_seen = true;
                 flags_in |= 0x20;
                 flags_out |= 0x20;
-                body_in.extend_from_slice(&riff_chunk(b"ICCP", d));
-                body_out.extend_from_slice(&riff_chunk(b"ICCP", d));
+                let profile = textless_profile(white_point);
+                body_in.extend_from_slice(&riff_chunk(b"ICCP", &profile));
+                body_out.extend_from_slice(&riff_chunk(b"ICCP", &profile));
             }
-            WebpPart::Icc(_) => {}
+            WebpPart::UnreadableIcc(d) if !icc_seen => {
+                icc_seen = true;
+                flags_in |= 0x20;
+                body_in.extend_from_slice(&riff_chunk(b"ICCP", d));
+            }
+            WebpPart::Icc(_) | WebpPart::UnreadableIcc(_) => {}
             WebpPart::Removed(k, d) => {
                 if *k == b"XMP " {
                     flags_in |= 0x04;
