@@ -122,32 +122,37 @@ fn verbose_clean_and_inspect_print_no_canary_path_or_coordinate() {
         for f in forbidden_in(&stdout, true) {
             problems.push(format!("{what}: stdout has {f}"));
         }
-        for msg in error_messages(&stdout) {
+        let messages = error_messages(&stdout, &inputs);
+        // 7 damaged photos and 1 unsupported file (and, for inspect, 1 missing file).
+        assert!(
+            messages.len() >= 8,
+            "{what}: error messages not found: {messages:?}"
+        );
+        for msg in messages {
             for f in forbidden_in(&msg, false) {
                 problems.push(format!("{what}: error message {msg:?} has {f}"));
             }
         }
     }
     assert!(problems.is_empty(), "{}", problems.join("\n"));
-    // The refusals were really exercised: every damaged file has a reason.
+    // The refusals were really exercised: no damaged or unsupported file was cleaned, and the
+    // intact photos all were.
     let clean_json: serde_json::Value =
         serde_json::from_slice(&runs[1].1.stdout).expect("clean --json prints JSON");
-    let refused = clean_json["files"]
-        .as_array()
-        .expect("files")
-        .iter()
-        .filter(|f| f["status"] == "refused")
-        .count();
-    assert_eq!(
-        refused, 5,
-        "4 truncated photos and 1 unsupported file are refused"
-    );
+    let files = clean_json["files"].as_array().expect("files");
+    assert_eq!(files.len(), canary::all().len() * 2 + 1);
+    for f in files {
+        let input = f["input"].as_str().expect("input");
+        let damaged = input.contains("_cut_") || input.contains("_letter");
+        let cleaned = f["status"] == "cleaned";
+        assert_eq!(cleaned, !damaged, "{input}: {}", f["status"]);
+    }
     std::fs::remove_dir_all(&dir).ok();
 }
 
 /// The error messages in a report: the text after "REFUSED  <path>: " or "cannot inspect: ",
 /// and the "reason"/"error" fields of a JSON report.
-fn error_messages(stdout: &str) -> Vec<String> {
+fn error_messages(stdout: &str, inputs: &[PathBuf]) -> Vec<String> {
     if let Ok(doc) = serde_json::from_str::<serde_json::Value>(stdout) {
         return doc["files"]
             .as_array()
@@ -163,12 +168,12 @@ fn error_messages(stdout: &str) -> Vec<String> {
     stdout
         .lines()
         .filter_map(|l| {
-            if l.starts_with("REFUSED") {
-                // The path ends at the file's extension; the reason follows ": ".
-                l.split_once(".jpg: ")
-                    .or_else(|| l.split_once(".png: "))
-                    .or_else(|| l.split_once(".webp: "))
-                    .map(|(_, r)| r.to_string())
+            if l.starts_with("REFUSED") || l.starts_with("skipped") {
+                // "REFUSED  <input>: <reason>" (or "skipped"), for one of the inputs.
+                inputs.iter().find_map(|p| {
+                    let rest = l.get(9..)?.strip_prefix(p.to_string_lossy().as_ref())?;
+                    rest.strip_prefix(": ").map(str::to_string)
+                })
             } else {
                 l.split_once("cannot inspect: ").map(|(_, r)| r.to_string())
             }
