@@ -5,7 +5,6 @@
 //! part of that path may appear in the logs (stderr), in any error message, or in the report
 //! (stdout) beyond the file names the report is about.
 
-#[allow(dead_code)]
 #[path = "../../../core/tests/canary/mod.rs"]
 mod canary;
 
