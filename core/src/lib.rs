@@ -9,8 +9,11 @@
 
 pub mod atomic;
 pub mod batch;
+pub mod caption;
 mod clean;
+pub mod decode;
 pub mod error;
+pub mod fingerprint;
 mod format;
 mod formats;
 pub mod icc;
@@ -18,7 +21,10 @@ mod io;
 mod limits;
 pub mod parts;
 pub mod policy;
+pub mod tips;
 
+// Caption types stay under `caption::` (the photo report has findings and severities too).
+pub use caption::{analyze_caption, CaptionReport};
 pub use clean::{
     clean, clean_bytes, clean_file, clean_file_in_place, inspect_metadata, inspect_structure,
     CleanOptions, CleanReport, CleanedBytes,
@@ -28,3 +34,4 @@ pub use format::{sniff, Format, SNIFF_LEN};
 pub use io::{CancelToken, MetadataBlock};
 pub use limits::Limits;
 pub use parts::{Action, PartInfo, PartKind};
+pub use tips::{tips_for, PhotoSignal, Tip, TipId};

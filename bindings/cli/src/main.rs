@@ -2,7 +2,9 @@
 //! on a computer and for scripts (`--json`). Exit codes: 0 every file cleaned, 1 any file refused,
 //! 2 usage error.
 
+mod caption;
 mod clean;
+mod fingerprint;
 mod inspect;
 
 use std::path::PathBuf;
@@ -28,6 +30,12 @@ enum Command {
     Clean(CleanArgs),
     /// Show what each file contains and what `clean` would remove, without changing anything.
     Inspect(InspectArgs),
+    /// Check a caption before posting it: names, places, schools, ages, routines, hashtags.
+    Caption(CaptionArgs),
+    /// Print the PDQ fingerprint (perceptual hash) of photos: what StopNCII and Take It Down use.
+    Fingerprint(FingerprintArgs),
+    /// The private ledger of photos shared through ShareSafe: add, find, list, export hashes.
+    Ledger(LedgerArgs),
 }
 
 /// Arguments of `sharesafe clean`.
@@ -64,6 +72,75 @@ pub struct InspectArgs {
     pub inputs: Vec<PathBuf>,
 }
 
+/// Arguments of `sharesafe caption`.
+#[derive(Args)]
+pub struct CaptionArgs {
+    /// Language of the explanations and tips (en, fr, de, nl; default: the caption's own).
+    #[arg(long, value_name = "LOCALE")]
+    pub locale: Option<String>,
+    /// Print a JSON document instead of text.
+    #[arg(long)]
+    pub json: bool,
+    /// The caption (read from standard input when omitted).
+    #[arg(value_name = "TEXT")]
+    pub text: Option<String>,
+}
+
+/// Arguments of `sharesafe fingerprint`.
+#[derive(Args)]
+pub struct FingerprintArgs {
+    /// Print a JSON document instead of text.
+    #[arg(long)]
+    pub json: bool,
+    /// Photos to fingerprint.
+    #[arg(required = true, value_name = "FILE")]
+    pub inputs: Vec<PathBuf>,
+}
+
+/// Arguments of `sharesafe ledger`.
+#[derive(Args)]
+pub struct LedgerArgs {
+    /// The ledger file (default: $SHARESAFE_LEDGER, else ~/.local/share/sharesafe/).
+    #[arg(long, global = true, value_name = "FILE")]
+    pub ledger: Option<PathBuf>,
+    /// What to do.
+    #[command(subcommand)]
+    pub command: LedgerCommand,
+}
+
+/// What to do with the ledger.
+#[derive(Subcommand)]
+pub enum LedgerCommand {
+    /// Record that these photos were shared (their fingerprints only, never the photo).
+    Add {
+        /// The app they were shared to (package name or bundle id).
+        #[arg(long, default_value = "")]
+        app: String,
+        /// Photos.
+        #[arg(required = true, value_name = "FILE")]
+        inputs: Vec<PathBuf>,
+    },
+    /// Was a photo like this one shared? (any rotation or mirror)
+    Find {
+        /// Largest Hamming distance that counts as the same picture (Meta's threshold: 31).
+        #[arg(long, default_value_t = sharesafe_core::fingerprint::MATCH_THRESHOLD)]
+        max_distance: u32,
+        /// Print a JSON document instead of text.
+        #[arg(long)]
+        json: bool,
+        /// Photos.
+        #[arg(required = true, value_name = "FILE")]
+        inputs: Vec<PathBuf>,
+    },
+    /// Print entries' hashes as text for a report (all entries when none are named).
+    Export {
+        /// Entry numbers (see `list`).
+        entries: Vec<usize>,
+    },
+    /// List the entries.
+    List,
+}
+
 fn main() -> ExitCode {
     let cli = match Cli::try_parse() {
         Ok(c) => c,
@@ -86,6 +163,9 @@ fn main() -> ExitCode {
     let code = match cli.command {
         Command::Clean(args) => clean::run(args),
         Command::Inspect(args) => inspect::run(args),
+        Command::Caption(args) => caption::run(args),
+        Command::Fingerprint(args) => fingerprint::run_fingerprint(args),
+        Command::Ledger(args) => fingerprint::run_ledger(args),
     };
     ExitCode::from(code)
 }

@@ -126,3 +126,101 @@ fn inspect_lists_what_clean_removes() {
         "{text}"
     );
 }
+
+#[test]
+fn caption_marks_findings_and_reads_stdin() {
+    let o = bin()
+        .args(["caption", "--json", "Emma Schmidt turns 6 today #bathtime"])
+        .output()
+        .expect("run");
+    assert_eq!(o.status.code(), Some(0));
+    let doc: serde_json::Value = serde_json::from_slice(&o.stdout).expect("JSON");
+    let kinds: Vec<&str> = doc["caption"]["findings"]
+        .as_array()
+        .expect("findings")
+        .iter()
+        .filter_map(|f| f["kind"].as_str())
+        .collect();
+    assert!(kinds.contains(&"searchable_hashtag"), "{kinds:?}");
+    assert!(kinds.contains(&"age_or_birthday"), "{kinds:?}");
+    let mut child = bin()
+        .arg("caption")
+        .stdin(std::process::Stdio::piped())
+        .stdout(std::process::Stdio::piped())
+        .spawn()
+        .expect("spawn");
+    use std::io::Write;
+    child
+        .stdin
+        .take()
+        .expect("stdin")
+        .write_all(b"Reading a book on a sunny afternoon")
+        .expect("write");
+    let o = child.wait_with_output().expect("wait");
+    assert_eq!(o.status.code(), Some(0));
+    assert!(String::from_utf8_lossy(&o.stdout).contains("nothing found"));
+}
+
+#[test]
+fn ledger_remembers_a_shared_photo_and_finds_it_again() {
+    let dir = tempdir("cli-ledger");
+    let ledger = dir.join("shared.ledger");
+    let fp = bin()
+        .args(["fingerprint", "--json"])
+        .arg(sample())
+        .output()
+        .expect("run");
+    assert_eq!(fp.status.code(), Some(0));
+    let doc: serde_json::Value = serde_json::from_slice(&fp.stdout).expect("JSON");
+    let hash = doc["files"][0]["fingerprint"]["stored"]["hash"]
+        .as_str()
+        .expect("hash")
+        .to_string();
+    assert_eq!(hash.len(), 64);
+    let add = bin()
+        .args(["ledger", "--ledger"])
+        .arg(&ledger)
+        .args(["add", "--app", "com.instagram.android"])
+        .arg(sample())
+        .output()
+        .expect("run");
+    assert_eq!(
+        add.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&add.stderr)
+    );
+    // The cleaned copy is the same picture: it must be found.
+    let out = dir.join("clean");
+    assert_eq!(
+        bin()
+            .args(["clean", "--out"])
+            .arg(&out)
+            .arg(sample())
+            .output()
+            .expect("run")
+            .status
+            .code(),
+        Some(0)
+    );
+    let find = bin()
+        .args(["ledger", "--ledger"])
+        .arg(&ledger)
+        .args(["find", "--json"])
+        .arg(out.join("beach-day.jpg"))
+        .output()
+        .expect("run");
+    let doc: serde_json::Value = serde_json::from_slice(&find.stdout).expect("JSON");
+    assert_eq!(doc["files"][0]["matches"][0]["distance"], 0);
+    let export = bin()
+        .args(["ledger", "--ledger"])
+        .arg(&ledger)
+        .arg("export")
+        .output()
+        .expect("run");
+    let text = String::from_utf8_lossy(&export.stdout);
+    assert!(
+        text.contains(&hash) && !text.contains("instagram"),
+        "{text}"
+    );
+}

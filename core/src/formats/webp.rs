@@ -115,6 +115,7 @@ pub(crate) fn clean<R: Read, W: Write + Seek>(
     let mut vp8x_flags_at: Option<(u64, u8)> = None;
     let mut out_flags = 0u8;
     let mut first = true;
+    let mut saw_image = false;
 
     while src.offset() < end {
         let h = read_head(src)?;
@@ -133,6 +134,7 @@ pub(crate) fn clean<R: Read, W: Write + Seek>(
             return Err(fail(&h, "first chunk is not an image or VP8X header"));
         }
         let is_first = std::mem::replace(&mut first, false);
+        saw_image |= matches!(&h.id, b"VP8 " | b"VP8L" | b"ANMF");
         match policy::webp(&h.id) {
             Decision::Rewrite(kind) if &h.id == b"VP8X" => {
                 if !is_first || h.size != 10 {
@@ -251,7 +253,7 @@ pub(crate) fn clean<R: Read, W: Write + Seek>(
             }
         }
     }
-    if first {
+    if !saw_image {
         return Err(fail(&riff, "no image chunk"));
     }
     let trailer_at = src.offset();
