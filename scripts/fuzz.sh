@@ -18,7 +18,7 @@ cd "$(dirname "$0")/.."
 repo=$(pwd)
 seconds=${1:-30}
 shift || true
-all_targets=(clean_jpeg clean_png clean_webp clean_gif clean_isobmff inspect clean_then_verify)
+all_targets=(clean_jpeg clean_png clean_webp clean_gif clean_isobmff inspect clean_then_verify decode caption)
 targets=("$@")
 [ ${#targets[@]} -eq 0 ] && targets=("${all_targets[@]}")
 corpus_src=${SHARESAFE_CORPUS:-$repo/../shared/corpus}
@@ -56,17 +56,29 @@ build_seeds() {
     clean_webp) want=webp ;;
     clean_gif) want=gif ;;
     clean_isobmff) want=isobmff ;;
+    decode) want=image ;;
     *) want=any ;;
   esac
   dir=fuzz/corpus/$target
   mkdir -p "$dir"
+  if [ "$target" = caption ]; then
+    # Seeds: captions in the four languages, with the kinds of detail the analysis looks for
+    # (the first byte is the locale hint).
+    printf '\x00Lisa (7) at Sunnyside Primary on Elm Street every Tuesday #lisa2019' >"$dir/seed-en"
+    printf '\x01Emma, 6 ans, sortie de l ecole Jules Ferry a Lyon, 12 rue des Lilas' >"$dir/seed-fr"
+    printf '\x02Max (5) vom Kindergarten Sonnenschein in Berlin, jeden Montag um 8 Uhr' >"$dir/seed-de"
+    printf '\x03Sophie op de basisschool De Regenboog in Utrecht, 3581 AB #zwemles' >"$dir/seed-nl"
+    echo "$target: 4 seed captions"
+    return
+  fi
   if [ ! -d "$corpus_src" ]; then
     echo "no corpus at $corpus_src: $target starts from an empty corpus" >&2
     return
   fi
   while IFS= read -r -d '' f; do
     fmt=$(format_of "$f")
-    if [ "$want" = any ] || [ "$fmt" = "$want" ]; then
+    if [ "$want" = any ] || [ "$fmt" = "$want" ] ||
+      { [ "$want" = image ] && [[ "$fmt" =~ ^(jpeg|png|webp|gif)$ ]]; }; then
       # Named by content so re-running the script adds nothing twice.
       cp -n "$f" "$dir/seed-$(sha1sum "$f" | cut -c1-16)"
       n=$((n + 1))
@@ -82,8 +94,9 @@ dict_for() {
     clean_webp) echo fuzz/dicts/webp.dict ;;
     clean_gif) echo fuzz/dicts/gif.dict ;;
     clean_isobmff) echo fuzz/dicts/isobmff.dict ;;
+    caption) echo fuzz/dicts/caption.dict ;;
     *)
-      cat fuzz/dicts/*.dict | grep -v '^#' | sort -u > fuzz/corpus/all.dict
+      cat fuzz/dicts/{jpeg,png,webp,gif,isobmff}.dict | grep -v '^#' | sort -u > fuzz/corpus/all.dict
       echo fuzz/corpus/all.dict
       ;;
   esac

@@ -25,6 +25,8 @@ fn replay(target: &str, data: &[u8]) {
         "clean_webp" => harness::fuzz_clean_format(data, &[Format::Webp]),
         "clean_gif" => harness::fuzz_clean_format(data, &[Format::Gif]),
         "clean_isobmff" => harness::fuzz_clean_format(data, &harness::ISOBMFF),
+        "decode" => harness::fuzz_decode(data),
+        "caption" => return harness::fuzz_caption(data),
         "inspect" | "clean_then_verify" | "malformed-corpus" => {}
         other => panic!("fuzz_regressions/{other}: no replay for this target; add it here"),
     }

@@ -175,3 +175,90 @@ pub fn fuzz_inspect(data: &[u8]) {
         (s, m) => panic!("inspect_structure {s:?} but inspect_metadata {m:?}"),
     }
 }
+
+/// Caption analysis on any text: spans lie inside the caption and say what they cover,
+/// findings come in caption order, combined risks point at real findings, and the overall
+/// severity is the highest finding's.
+pub fn fuzz_caption(data: &[u8]) {
+    use sharesafe_core::caption::analyze_caption;
+    let (hint, text) = match data.split_first() {
+        Some((h, rest)) => (
+            ["en", "fr", "de", "nl", "xx", ""]
+                .get(usize::from(*h % 8))
+                .copied(),
+            String::from_utf8_lossy(rest),
+        ),
+        None => (None, String::from_utf8_lossy(data)),
+    };
+    let report = analyze_caption(&text, hint);
+    let chars: Vec<char> = text.chars().collect();
+    assert!(report.char_len <= chars.len(), "char_len past the caption");
+    let mut last_start = 0;
+    for f in &report.findings {
+        assert!(
+            f.start < f.end && f.end <= report.char_len,
+            "span {}..{} outside 0..{}",
+            f.start,
+            f.end,
+            report.char_len
+        );
+        assert!(f.start >= last_start, "findings out of order");
+        last_start = f.start;
+        let covered: String = chars[f.start..f.end].iter().collect();
+        assert_eq!(
+            covered, f.text,
+            "a finding's text is not what its span covers"
+        );
+        if let Some(r) = &f.rewrite {
+            assert!(
+                r.start <= r.end && r.end <= report.char_len,
+                "rewrite outside the caption"
+            );
+        }
+    }
+    for c in &report.combined {
+        assert!(
+            c.findings.iter().all(|&i| i < report.findings.len()),
+            "combined risk points past the findings"
+        );
+    }
+    assert_eq!(
+        report.overall,
+        report.findings.iter().map(|f| f.severity).max(),
+        "overall severity is not the highest finding's"
+    );
+}
+
+/// Decoding for analysis (fingerprints, faces) on any bytes: a decoded image never exceeds the
+/// limits or its own stored size, and a refusal blames the input.
+pub fn fuzz_decode(data: &[u8]) {
+    use sharesafe_core::decode::{decode_for_analysis, AnalysisRequest};
+    let l = limits();
+    let (min_short_side, apply_orientation) = match data.first() {
+        Some(b) => (u32::from(*b & 0x7F) * 4, b & 0x80 != 0),
+        None => (0, false),
+    };
+    let req = AnalysisRequest {
+        min_short_side,
+        apply_orientation,
+    };
+    match decode_for_analysis(data, &req, &l) {
+        Ok(d) => {
+            assert!(d.stored_width <= l.max_dimension && d.stored_height <= l.max_dimension);
+            assert!(u64::from(d.stored_width) * u64::from(d.stored_height) <= l.max_decoded_pixels);
+            assert!(d.reduction >= 1, "reduction below 1");
+            let (w, h) = (d.image.width(), d.image.height());
+            assert!(w > 0 && h > 0, "empty image decoded");
+            let (sw, sh) = if d.orientation_applied && d.orientation >= 5 {
+                (d.stored_height, d.stored_width)
+            } else {
+                (d.stored_width, d.stored_height)
+            };
+            assert!(
+                w <= sw && h <= sh,
+                "decoded {w}x{h}, larger than the stored {sw}x{sh}"
+            );
+        }
+        Err(e) => assert_input_fault(&e, "decode_for_analysis"),
+    }
+}
