@@ -394,3 +394,68 @@ fn max_parts_stops_gif_and_movies_made_of_tiny_blocks() {
         "free boxes",
     );
 }
+
+/// A PNG whose header announces `w`×`h` pixels, with one byte of image data: the limits must
+/// refuse it from the header alone (decoding would need gigabytes).
+fn png_claiming(w: u32, h: u32) -> Vec<u8> {
+    let mut ihdr = w.to_be_bytes().to_vec();
+    ihdr.extend_from_slice(&h.to_be_bytes());
+    ihdr.extend_from_slice(&[8, 2, 0, 0, 0]);
+    let mut out = b"\x89PNG\r\n\x1a\n".to_vec();
+    out.extend_from_slice(&png_chunk(b"IHDR", &ihdr));
+    out.extend_from_slice(&png_chunk(b"IDAT", &[0x78, 0x9C, 0x03, 0x00]));
+    out.extend_from_slice(&png_chunk(b"IEND", &[]));
+    out
+}
+
+#[test]
+fn max_dimension_and_max_decoded_pixels_bound_decoding_for_analysis() {
+    use sharesafe_core::decode::{decode_for_analysis, AnalysisRequest};
+    let req = AnalysisRequest {
+        min_short_side: 1,
+        apply_orientation: false,
+    };
+    let narrow = Limits {
+        max_dimension: 7,
+        ..Limits::default()
+    };
+    let few = Limits {
+        max_decoded_pixels: 63,
+        ..Limits::default()
+    };
+    let gif = canary::gif().bytes; // 24x16
+    for (format, file) in [
+        (Format::Jpeg, jpeg()),
+        (Format::Png, png()),
+        (Format::Webp, webp()),
+        (Format::Gif, gif),
+    ] {
+        decode_for_analysis(&file, &req, &Limits::default()).expect("decodes within the defaults");
+        assert_limit(
+            decode_for_analysis(&file, &req, &narrow),
+            format,
+            "max_dimension",
+            "8 px wide",
+        );
+        assert_limit(
+            decode_for_analysis(&file, &req, &few),
+            format,
+            "max_decoded_pixels",
+            "64 px",
+        );
+    }
+    // The defaults, from a header alone: wider than 16,384, and 100 MP within that width.
+    let default = Limits::default();
+    assert_limit(
+        decode_for_analysis(&png_claiming(20_000, 10), &req, &default),
+        Format::Png,
+        "max_dimension",
+        "20,000 px wide",
+    );
+    assert_limit(
+        decode_for_analysis(&png_claiming(10_000, 10_000), &req, &default),
+        Format::Png,
+        "max_decoded_pixels",
+        "100 MP",
+    );
+}
