@@ -336,7 +336,7 @@ pub fn redact_with(
 fn clean_options(limits: &Limits) -> CleanOptions {
     CleanOptions {
         limits: limits.clone(),
-        cancel: None,
+        ..CleanOptions::default()
     }
 }
 

@@ -1,0 +1,10 @@
+//! Fuzzes the GIF cleaner: any input that sniffs as GIF must clean verified or be refused as
+//! damaged, unsupported or over a limit (see `sharesafe_fuzz::fuzz_clean_format`).
+#![no_main]
+
+use libfuzzer_sys::fuzz_target;
+use sharesafe_core::Format;
+
+fuzz_target!(|data: &[u8]| {
+    sharesafe_fuzz::fuzz_clean_format(data, &[Format::Gif]);
+});

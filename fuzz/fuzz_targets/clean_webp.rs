@@ -1,0 +1,10 @@
+//! Fuzzes the WebP cleaner: any input that sniffs as WebP must clean verified or be refused as
+//! damaged, unsupported or over a limit (see `sharesafe_fuzz::fuzz_clean_format`).
+#![no_main]
+
+use libfuzzer_sys::fuzz_target;
+use sharesafe_core::Format;
+
+fuzz_target!(|data: &[u8]| {
+    sharesafe_fuzz::fuzz_clean_format(data, &[Format::Webp]);
+});
