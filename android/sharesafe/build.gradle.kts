@@ -71,6 +71,8 @@ tasks.named("preBuild") { dependsOn(generateBindings) }
 
 dependencies {
     api(libs.kotlinx.coroutines.android)
+    // The generated bindings (android = true) annotate the API 34 cleaner with @RequiresApi.
+    implementation(libs.androidx.annotation)
     // The Android build of JNA (its .aar carries libjnidispatch.so for every ABI).
     implementation("net.java.dev.jna:jna:${libs.versions.jna.get()}@aar")
 }
