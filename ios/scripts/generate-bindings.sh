@@ -20,6 +20,7 @@ headers="${2:-$pkg/Sources/sharesafe_ffiFFI}"
 repo="$(cd "$here/../.." && pwd)"
 bindgen="${BINDGEN:-${CARGO_TARGET_DIR:-$repo/target}/debug/uniffi-bindgen}"
 
+cd "$repo"  # library mode reads bindings/ffi/uniffi.toml through cargo metadata
 tmp="$(mktemp -d)"
 trap 'rm -rf "$tmp"' EXIT
 "$bindgen" generate --library "$lib" --language swift --out-dir "$tmp" >/dev/null
