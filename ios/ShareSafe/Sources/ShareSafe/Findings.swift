@@ -14,6 +14,13 @@ public struct Finding: Identifiable, Hashable, Sendable {
     /// Their total size in bytes.
     public let bytes: UInt64
 
+    /// A finding of `count` parts of `kind` totalling `bytes`.
+    public init(kind: PartKind, count: Int, bytes: UInt64) {
+        self.kind = kind
+        self.count = count
+        self.bytes = bytes
+    }
+
     /// Stable per kind, for SwiftUI lists.
     public var id: String { Finding.keyStem(kind) }
 

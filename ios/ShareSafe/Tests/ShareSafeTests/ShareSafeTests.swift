@@ -61,7 +61,8 @@ final class ShareSafeTests: XCTestCase {
         XCTAssertFalse(containsGps(cleaned.data))
         XCTAssertFalse(cleaned.report.removedKinds.isEmpty)
         let again = try await ShareSafe.inspect(cleaned.data)
-        XCTAssertTrue(Finding.findings(in: again).isEmpty, "a clean copy must have nothing left to remove")
+        let leftToRemove = again.parts.filter { $0.action == .removed }
+        XCTAssertTrue(leftToRemove.isEmpty, "a clean copy must have nothing left to remove: \(leftToRemove.map(\.kind))")
         let fromFile = try await ShareSafe.inspect(fileAt: samplePhoto)
         XCTAssertTrue(fromFile.removedKinds.contains(.exif), "inspect reports what a clean would remove")
     }
@@ -208,9 +209,13 @@ final class ShareSafeTests: XCTestCase {
     // ---- batch with an AsyncStream of progress -------------------------------------------------
 
     func testBatchStreamsOneProgressPerFile() async throws {
+        // One photo to clean, one damaged photo to refuse, one non-media file the batch skips.
         let text = workspace.root.appendingPathComponent("note.txt")
         try Data("not a photo".utf8).write(to: text)
-        let inputs = [samplePhoto, text, samplePhoto]
+        let original = try Data(contentsOf: samplePhoto)
+        let truncated = workspace.root.appendingPathComponent("truncated.jpg")
+        try original.prefix(original.count / 2).write(to: truncated)
+        let inputs = [samplePhoto, truncated, text]
         let outputs = workspace.root.appendingPathComponent("batch")
         try FileManager.default.createDirectory(at: outputs, withIntermediateDirectories: true)
         let run = ShareSafe.cleanBatch(inputs, into: outputs, jobs: 1)
@@ -222,8 +227,13 @@ final class ShareSafeTests: XCTestCase {
         XCTAssertEqual(progress.map(\.done).sorted(), [1, 2, 3])
         XCTAssertEqual(summary.items.count, inputs.count)
         XCTAssertFalse(summary.cancelled)
-        XCTAssertEqual(summary.refused, 1)
-        XCTAssertEqual(summary.cleaned + summary.skipped, 2)
+        XCTAssertEqual([summary.cleaned, summary.refused, summary.skipped], [1, 1, 1])
+        XCTAssertEqual(try FileManager.default.contentsOfDirectory(atPath: outputs.path).count, 1)
+        for item in summary.items {
+            if case let .refused(kind, _) = item.outcome {
+                XCTAssertEqual(ShareSafeFailure(kind), .damaged)
+            }
+        }
         for item in summary.items {
             if case let .cleaned(outputPath, report) = item.outcome {
                 XCTAssertTrue(outputPath.hasPrefix(outputs.path))
