@@ -46,7 +46,7 @@ wants() { [[ " ${langs[*]} " == *" $1 "* ]]; }
 
 cd "$repo" || exit 1
 
-build_and_generate() {
+build_and_generate() ( # a subshell, so that `set -e` ends with it
     set -e
     cargo build --quiet -p sharesafe-ffi --features test-hooks
     # Built exactly as maturin runs it (`cargo run --bin uniffi-bindgen` at the workspace root, so
@@ -60,7 +60,7 @@ build_and_generate() {
         "$target/debug/uniffi-bindgen" generate --library "$lib" --language "$language" \
             --out-dir "$out/generated/$language" >/dev/null
     done
-}
+)
 
 run_rust() {
     cargo test -p sharesafe-ffi --features test-hooks -- --nocapture 2>&1 |
