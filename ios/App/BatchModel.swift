@@ -76,7 +76,7 @@ final class BatchModel: ObservableObject {
         var files: [(url: URL, isVideo: Bool)] = []
         for item in summary?.items ?? [] {
             if case let .cleaned(outputPath, report) = item.outcome {
-                files.append((URL(fileURLWithPath: outputPath), report.format == .mp4 || report.format == .mov))
+                files.append((url: URL(fileURLWithPath: outputPath), isVideo: report.format == .mp4 || report.format == .mov))
             }
         }
         cleanedFiles = files

@@ -34,7 +34,7 @@ struct BatchView: View {
                 }
             }
             .sheet(isPresented: $model.showingShareSheet) {
-                ActivityView(files: model.cleanedFiles.map(\.url)) { _ in model.showingShareSheet = false }
+                ActivityView(files: model.cleanedFiles.map { $0.url }) { _ in model.showingShareSheet = false }
             }
         }
     }

@@ -40,9 +40,16 @@ final class ReviewModel: ObservableObject {
 
     var cleanedItems: [CleanedItem] { outcomes.compactMap(\.cleanedItem) }
 
-    var refusedFailures: [(index: Int, failure: ShareSafeFailure)] {
+    /// An item that was not cleaned and so will not be sent.
+    struct RefusedItem: Identifiable {
+        let index: Int
+        let failure: ShareSafeFailure
+        var id: Int { index }
+    }
+
+    var refusedItems: [RefusedItem] {
         outcomes.compactMap { outcome in
-            if case let .refused(index, failure) = outcome { return (index, failure) }
+            if case let .refused(index, failure) = outcome { return RefusedItem(index: index, failure: failure) }
             return nil
         }
     }
@@ -85,7 +92,7 @@ final class ReviewModel: ObservableObject {
     /// The fallback: save the clean copies to the "ShareSafe" album and say so.
     func saveToAlbum() async {
         do {
-            try await PhotoAlbum.save(cleanedItems.map { ($0.url, $0.isVideo) })
+            try await PhotoAlbum.save(cleanedItems.map { (url: $0.url, isVideo: $0.isVideo) })
             statusMessage = L10n.string("review.saved_album")
         } catch PhotoAlbum.SaveError.notAllowed {
             statusMessage = L10n.string("review.photos_denied")

@@ -67,9 +67,9 @@ struct ReviewView: View {
                     }
                 }
             }
-            if !model.refusedFailures.isEmpty {
+            if !model.refusedItems.isEmpty {
                 Section(L10n.string("review.refused_header")) {
-                    ForEach(model.refusedFailures, id: \.index) { refused in
+                    ForEach(model.refusedItems) { refused in
                         VStack(alignment: .leading, spacing: 2) {
                             Text(L10n.format("review.photo_header", refused.index + 1)).font(.subheadline.weight(.semibold))
                             Text(refused.failure.errorDescription ?? "").font(.footnote)

@@ -14,7 +14,7 @@ final class ShareViewController: UIViewController {
     override func viewDidLoad() {
         super.viewDidLoad()
         let items = extensionContext?.inputItems.compactMap { $0 as? NSExtensionItem } ?? []
-        let loaders = items.flatMap { $0.attachments ?? [] }.map(SharedFileLoader.init).filter(\.isMedia)
+        let loaders = items.flatMap { $0.attachments ?? [] }.map(SharedFileLoader.init(provider:)).filter(\.isMedia)
         let workspace: TemporaryWorkspace
         do {
             workspace = try TemporaryWorkspace()

@@ -30,7 +30,7 @@ public enum PhotoAlbum {
         do {
             try await PHPhotoLibrary.shared().performChanges {
                 let album = existingAlbum()
-                let albumRequest = album.map { PHAssetCollectionChangeRequest(for: $0) }
+                let albumRequest = album.flatMap { PHAssetCollectionChangeRequest(for: $0) }
                     ?? PHAssetCollectionChangeRequest.creationRequestForAssetCollection(withTitle: name)
                 var placeholders: [PHObjectPlaceholder] = []
                 for file in files {
@@ -38,7 +38,7 @@ public enum PhotoAlbum {
                     request.addResource(with: file.isVideo ? .video : .photo, fileURL: file.url, options: nil)
                     if let placeholder = request.placeholderForCreatedAsset { placeholders.append(placeholder) }
                 }
-                albumRequest?.addAssets(placeholders as NSArray)
+                albumRequest.addAssets(placeholders as NSArray)
             }
         } catch {
             throw SaveError.failed

@@ -11,15 +11,15 @@ public enum Thumbnail {
     /// A thumbnail no larger than `maxPixels` on its long side, upright (orientation applied), or
     /// nil when the file is not an image ImageIO reads (videos show no thumbnail).
     public static func make(for url: URL, maxPixels: Int = 240) -> CGImage? {
-        let sourceOptions = [kCGImageSourceShouldCache: false] as CFDictionary
-        guard let source = CGImageSourceCreateWithURL(url as CFURL, sourceOptions) else { return nil }
-        let options = [
+        let sourceOptions: [CFString: Any] = [kCGImageSourceShouldCache: false]
+        guard let source = CGImageSourceCreateWithURL(url as CFURL, sourceOptions as CFDictionary) else { return nil }
+        let options: [CFString: Any] = [
             kCGImageSourceCreateThumbnailFromImageAlways: true,
             kCGImageSourceCreateThumbnailWithTransform: true,
             kCGImageSourceShouldCacheImmediately: true,
             kCGImageSourceThumbnailMaxPixelSize: maxPixels,
-        ] as CFDictionary
-        return CGImageSourceCreateThumbnailAtIndex(source, 0, options)
+        ]
+        return CGImageSourceCreateThumbnailAtIndex(source, 0, options as CFDictionary)
     }
 }
 
