@@ -1,0 +1,64 @@
+#!/usr/bin/env bash
+# Why this exists: there is no Xcode here, yet the Swift package's platform-independent code (the
+# API the share extension and the app call) must build and pass its XCTests against the real Rust
+# library before it reaches a Mac. This script does what tests/run_bindings.sh does for the
+# boundary tests: builds the host cdylib, generates the Swift bindings with the workspace's own
+# uniffi-bindgen (placed by generate-bindings.sh), and runs `swift test` on ios/ShareSafe inside
+# the Debian trixie chroot of scripts/setup-swift.sh (entered with `unshare -m`, the repository,
+# the corpus and the build directory bind-mounted at the same paths). UIKit/SwiftUI code is behind
+# `#if canImport(UIKit)` and is parsed, not compiled, by check_swift_syntax.py.
+#
+# Usage: ios/scripts/test-linux.sh       prints "ios swift tests: <n> passed, <m> failed"
+set -uo pipefail
+
+here="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
+repo="$(cd "$here/../.." && pwd)"
+target="${CARGO_TARGET_DIR:-$repo/target}"
+mkdir -p "$target"
+target="$(cd "$target" && pwd)"
+lib_dir="$target/ios-test/lib"
+pkg="$repo/ios/ShareSafe"
+
+cd "$repo" || exit 1
+start=$SECONDS
+(
+    set -e
+    cargo build --quiet -p sharesafe-ffi
+    cargo build --quiet --bin uniffi-bindgen
+    rm -rf "$lib_dir"
+    mkdir -p "$lib_dir"
+    cp "$target/debug/libsharesafe_ffi.so" "$lib_dir/"
+    BINDGEN="$target/debug/uniffi-bindgen" bash "$here/generate-bindings.sh" "$lib_dir/libsharesafe_ffi.so" >/dev/null
+) || { echo "ios swift tests: 0 passed, 1 failed (library build or binding generation)"; exit 1; }
+echo "== library built and bindings generated in $((SECONDS - start)) s"
+
+root="$(bash "$repo/scripts/setup-swift.sh" | tail -1)" || { echo "ios swift tests: 0 passed, 1 failed (no swift chroot)"; exit 1; }
+[[ -d "$root/usr" ]] || { echo "ios swift tests: 0 passed, 1 failed (no swift chroot)"; exit 1; }
+
+log="$target/ios-test/swift-test.log"
+shared="$(dirname "$repo")/shared"
+unshare -m -- bash -c '
+    set -e
+    root="$1" repo="$2" shared="$3" target="$4" pkg="$5" lib_dir="$6"
+    for dir in "$repo" "$shared" "$target"; do
+        [[ -d "$dir" ]] || continue
+        mkdir -p "$root$dir"
+        mount --rbind "$dir" "$root$dir"
+    done
+    mount -t proc proc "$root/proc"
+    mount --rbind /dev "$root/dev"
+    exec chroot "$root" /usr/bin/env -i PATH=/usr/bin:/bin HOME=/root LANG=C.UTF-8 \
+        CI="${CI:-}" SHARESAFE_REPO="$repo" SHARESAFE_LIB_DIR="$lib_dir" LD_LIBRARY_PATH="$lib_dir" \
+        swift test --package-path "$pkg" --scratch-path "$target/ios-swift-build" --disable-swift-testing
+' ios-swift-test "$root" "$repo" "$shared" "$target" "$pkg" "$lib_dir" >"$log" 2>&1
+rc=$?
+
+grep -vE '^\[[0-9]+/[0-9]+\] (Compiling|Emitting|Build|Linking|Write|Planning|Wrapping)' "$log" |
+    grep -vE "^Test Case .* (started|passed)"
+passed=$(grep -cE "^Test Case .* passed" "$log")
+failed=$(grep -cE "^Test Case .* failed" "$log")
+# A build failure runs no test at all: count it as a failure, never as "0 failed".
+if ((rc != 0 && failed == 0)); then failed=1; fi
+if ((passed == 0 && failed == 0)); then failed=1; fi
+echo "ios swift tests: $passed passed, $failed failed (in $((SECONDS - start)) s)"
+((rc == 0 && failed == 0))
