@@ -10,6 +10,7 @@ section() { printf '\n== %s (%ss) ==\n' "$1" "$(( $(date +%s) - start ))"; }
 section "setup"
 bash scripts/setup-test-deps.sh
 bash scripts/setup-media-tools.sh
+bash scripts/fetch-face-model.sh
 
 section "cargo fmt --check"
 cargo fmt --all -- --check
@@ -22,6 +23,15 @@ bash scripts/check-no-network.sh
 
 section "cargo test"
 cargo test --workspace --locked
+
+section "bindings: the scenario list in Rust, Kotlin, Swift and Python"
+bash tests/run_bindings.sh
+
+section "android: host-JVM tests, stub compile, manifest checks"
+bash android/scripts/check.sh
+
+section "ios: Linux XCTests, Swift syntax, plists, strings"
+bash ios/scripts/check.sh
 
 section "done"
 echo "all tests passed in $(( $(date +%s) - start ))s"

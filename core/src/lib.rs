@@ -15,9 +15,9 @@ pub mod caption;
 mod clean;
 pub mod decode;
 pub mod error;
-pub mod fingerprint;
 #[cfg(feature = "faces")]
 pub mod faces;
+pub mod fingerprint;
 mod format;
 mod formats;
 pub mod icc;
@@ -26,9 +26,9 @@ pub mod journal;
 mod limits;
 pub mod parts;
 pub mod policy;
+pub mod redact;
 pub mod report;
 pub mod tips;
-pub mod redact;
 
 // Caption types stay under `caption::` (the photo report has findings and severities too).
 pub use caption::{analyze_caption, CaptionReport};

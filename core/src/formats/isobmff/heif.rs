@@ -109,7 +109,11 @@ struct Property<'a> {
 fn colr_profile<'b>(p: &Property<'b>) -> Option<&'b [u8]> {
     let payload = p.payload.all();
     match payload {
-        [b'p', b'r', b'o', b'f', icc @ ..] | [b'r', b'I', b'C', b'C', icc @ ..] if &p.head.typ == b"colr" => Some(icc),
+        [b'p', b'r', b'o', b'f', icc @ ..] | [b'r', b'I', b'C', b'C', icc @ ..]
+            if &p.head.typ == b"colr" =>
+        {
+            Some(icc)
+        }
         _ => None,
     }
 }
