@@ -14,7 +14,7 @@ use sharesafe_core::{
 fn opts(limits: Limits) -> CleanOptions {
     CleanOptions {
         limits,
-        cancel: None,
+        ..CleanOptions::default()
     }
 }
 

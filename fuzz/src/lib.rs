@@ -22,7 +22,7 @@ pub fn limits() -> Limits {
 fn options() -> CleanOptions {
     CleanOptions {
         limits: limits(),
-        cancel: None,
+        ..CleanOptions::default()
     }
 }
 
