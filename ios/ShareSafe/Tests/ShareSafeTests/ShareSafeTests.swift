@@ -52,7 +52,11 @@ final class ShareSafeTests: XCTestCase {
         XCTAssertTrue(report.removedKinds.contains(.exif))
         let findings = Finding.findings(in: report)
         XCTAssertEqual(findings.first?.kind, .exif, "location data is listed first")
-        XCTAssertFalse(findings.contains { $0.kind == .imageData || $0.kind == .colour }, "kept parts are no findings")
+        XCTAssertFalse(findings.contains { $0.kind == .imageData }, "kept parts are no findings")
+        // The sample's colour profile is kept but its text tags are blanked: that is a finding
+        // (the profile said something), shown as a rewrite rather than a removal.
+        XCTAssertTrue(report.parts.contains { $0.kind == .colour && $0.action == .rewritten })
+        XCTAssertTrue(findings.contains { $0.kind == .colour }, "a rewritten colour profile is listed")
         XCTAssertEqual(findings.map(\.count).reduce(0, +), report.parts.filter { $0.action != .kept }.count)
     }
 
