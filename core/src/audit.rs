@@ -5,10 +5,10 @@
 //! school-day mornings, which devices took them, which people are named, which tracking IDs are
 //! embedded, and which photos hide a video.
 //!
-//! Findings come from [`crate::inspect_metadata`], so the audit sees exactly the blocks a clean
-//! removes. [`findings_from_metadata`] is the one place that interprets them (EXIF through
-//! kamadak-exif, XMP by a few tag names); it is meant to be swapped for the privacy report module
-//! (`crate::report`) when that lands, without touching the clustering or the summary.
+//! Findings come from the privacy report ([`crate::report::inspect`]), which runs the cleaner's
+//! own walk: the audit sees exactly the blocks a clean removes, read the way the review screen
+//! reads them. [`findings_from_report`] turns one report into the audit's terms; the clustering
+//! and the summary work on those.
 //!
 //! The report holds user data (coordinates, names) because showing it to the parent is its
 //! purpose; nothing of it is ever logged.
@@ -20,8 +20,7 @@ use serde::Serialize;
 
 use crate::batch::BatchItem;
 use crate::error::{Error, Result};
-use crate::io::MetadataBlock;
-use crate::parts::PartKind;
+use crate::report::{FindingId, InspectOptions, PrivacyReport};
 use crate::Limits;
 
 /// Photos within this distance of a place's first photo count as taken at that place.
@@ -103,201 +102,59 @@ pub struct PhotoFindings {
     pub hidden_video: bool,
 }
 
-fn exif_text(f: &exif::Field) -> Option<String> {
-    match &f.value {
-        exif::Value::Ascii(v) => {
-            let s: String = v
-                .iter()
-                .map(|b| {
-                    String::from_utf8_lossy(b)
-                        .trim_matches(char::from(0))
-                        .trim()
-                        .to_string()
-                })
-                .filter(|s| !s.is_empty())
-                .collect::<Vec<_>>()
-                .join(" ");
-            (!s.is_empty()).then_some(s)
-        }
-        _ => None,
-    }
-}
-
-fn exif_degrees(e: &exif::Exif, tag: exif::Tag, reference: exif::Tag, negative: u8) -> Option<f64> {
-    let f = e.get_field(tag, exif::In::PRIMARY)?;
-    let exif::Value::Rational(v) = &f.value else {
-        return None;
-    };
-    let part = |i: usize| v.get(i).map(|r| r.to_f64()).filter(|x| x.is_finite());
-    let deg = part(0)? + part(1).unwrap_or(0.0) / 60.0 + part(2).unwrap_or(0.0) / 3600.0;
-    let r = e
-        .get_field(reference, exif::In::PRIMARY)
-        .and_then(|f| match &f.value {
-            exif::Value::Ascii(v) => v.first().and_then(|s| s.first().copied()),
-            _ => None,
-        });
-    Some(if r == Some(negative) { -deg } else { deg })
-}
-
-fn read_exif(tiff: &[u8], out: &mut PhotoFindings) {
-    let Ok(e) = exif::Reader::new().read_raw(tiff.to_vec()) else {
-        return;
-    };
-    use exif::Tag;
-    let lat = exif_degrees(&e, Tag::GPSLatitude, Tag::GPSLatitudeRef, b'S');
-    let lon = exif_degrees(&e, Tag::GPSLongitude, Tag::GPSLongitudeRef, b'W');
-    if let (Some(lat), Some(lon)) = (lat, lon) {
-        // (0, 0) is what broken GPS modules write; it is not a place anybody lives.
-        let plausible = lat.abs() <= 90.0 && lon.abs() <= 180.0 && (lat != 0.0 || lon != 0.0);
-        if plausible && out.location.is_none() {
-            out.location = Some(GeoPoint { lat, lon });
-        }
-    }
-    let text = |t: Tag| e.get_field(t, exif::In::PRIMARY).and_then(exif_text);
-    if out.taken.is_none() {
-        out.taken = e
-            .get_field(Tag::DateTimeOriginal, exif::In::PRIMARY)
-            .and_then(|f| match &f.value {
-                exif::Value::Ascii(v) => v.first().and_then(|s| TakenAt::parse(s)),
-                _ => None,
-            });
-    }
-    if out.device.is_none() {
-        let (make, model) = (text(Tag::Make), text(Tag::Model));
-        out.device = match (make, model) {
-            (Some(a), Some(b)) if b.to_lowercase().starts_with(&a.to_lowercase()) => Some(b),
-            (Some(a), Some(b)) => Some(format!("{a} {b}")),
-            (a, b) => a.or(b),
-        };
-    }
-    for t in [Tag::Artist, Tag::CameraOwnerName] {
-        if let Some(n) = text(t) {
-            push_unique(&mut out.people, n);
-        }
-    }
-    for (t, kind) in [
-        (Tag::BodySerialNumber, "camera serial number"),
-        (Tag::LensSerialNumber, "lens serial number"),
-        (Tag::ImageUniqueID, "unique image ID"),
-    ] {
-        if let Some(v) = text(t) {
-            push_unique(&mut out.tracking_ids, format!("{kind}: {v}"));
-        }
-    }
-}
-
 fn push_unique(v: &mut Vec<String>, s: String) {
-    if !v.contains(&s) && v.len() < 64 {
+    if !s.is_empty() && !v.contains(&s) && v.len() < 64 {
         v.push(s);
     }
 }
 
-/// The values of `name="value"` attributes and `<name>value</name>` elements in an XMP packet.
-fn xmp_values<'a>(xmp: &'a str, name: &str) -> Vec<&'a str> {
-    let mut out = Vec::new();
-    for (i, _) in xmp.match_indices(name) {
-        let rest = &xmp[i + name.len()..];
-        let value = if let Some(r) = rest.strip_prefix("=\"") {
-            r.split('"').next()
-        } else if let Some(r) = rest.strip_prefix('>') {
-            r.split('<').next()
-        } else {
-            None
-        };
-        if let Some(v) = value.map(str::trim).filter(|v| !v.is_empty()) {
-            out.push(v);
-        }
-    }
-    out
-}
-
-fn read_xmp(payload: &[u8], out: &mut PhotoFindings) {
-    let Some(start) = payload
-        .windows(10)
-        .position(|w| w == b"<x:xmpmeta")
-        .or_else(|| payload.windows(8).position(|w| w == b"<rdf:RDF"))
-    else {
-        return;
-    };
-    let xmp = String::from_utf8_lossy(&payload[start..]);
-    for name in [
-        "mwg-rs:Name",
-        "Iptc4xmpExt:PersonInImage",
-        "MP:PersonDisplayName",
-    ] {
-        for v in xmp_values(&xmp, name) {
-            // PersonInImage is a list: its values are in <rdf:li> elements.
-            if v.is_empty() || v.starts_with('<') {
-                continue;
-            }
-            push_unique(&mut out.people, v.to_string());
-        }
-    }
-    if let Some(i) = xmp.find("Iptc4xmpExt:PersonInImage>") {
-        let list = &xmp[i..];
-        let end = list
-            .find("</Iptc4xmpExt:PersonInImage")
-            .unwrap_or(list.len());
-        for v in xmp_values(&list[..end], "rdf:li") {
-            push_unique(&mut out.people, v.to_string());
-        }
-    }
-    for (name, kind) in [
-        ("xmpMM:DocumentID", "XMP document ID"),
-        ("xmpMM:OriginalDocumentID", "XMP original document ID"),
-        ("xmpMM:InstanceID", "XMP instance ID"),
-    ] {
-        for v in xmp_values(&xmp, name) {
-            push_unique(&mut out.tracking_ids, format!("{kind}: {v}"));
-        }
-    }
-    if [
-        "GCamera:MotionPhoto",
-        "GCamera:MicroVideo",
-        "Camera:MotionPhoto",
-        "MotionPhoto_Data",
-    ]
-    .iter()
-    .any(|k| xmp.contains(k))
-    {
-        out.hidden_video = true;
-    }
-}
-
-/// Interprets the metadata blocks a clean removes. The one function to swap for the privacy
-/// report module: everything else in the audit works on [`PhotoFindings`].
-pub fn findings_from_metadata(blocks: &[(PartKind, &'static str, Vec<u8>)]) -> PhotoFindings {
+/// What one photo's privacy report says, in the audit's terms. The report is the one place that
+/// interprets metadata (EXIF through kamadak-exif, XMP through an XML parser, IPTC, PNG text,
+/// QuickTime), so the audit and the review screen can never disagree about a photo.
+pub fn findings_from_report(report: &PrivacyReport) -> PhotoFindings {
     let mut out = PhotoFindings::default();
-    for (kind, label, payload) in blocks {
-        match kind {
-            PartKind::Exif => read_exif(
-                crate::formats::exif_orientation::strip_exif_header(payload),
-                &mut out,
-            ),
-            PartKind::Xmp | PartKind::Text | PartKind::Unknown => read_xmp(payload, &mut out),
-            PartKind::Trailer if label.contains("video") => out.hidden_video = true,
+    for f in &report.findings {
+        let value = f.value.reveal();
+        match f.id {
+            FindingId::GpsPosition => {
+                // (0, 0) is what a phone writes when it blanks the location: not a place.
+                let place = f.coordinates.filter(|c| c.is_valid() && !c.is_zero());
+                if let (None, Some(c)) = (out.location, place) {
+                    out.location = Some(GeoPoint {
+                        lat: c.latitude,
+                        lon: c.longitude,
+                    });
+                }
+            }
+            FindingId::CaptureTime if out.taken.is_none() => {
+                out.taken = TakenAt::parse(value.as_bytes());
+            }
+            FindingId::Device if out.device.is_none() && !value.is_empty() => {
+                out.device = Some(value.to_string());
+            }
+            FindingId::PersonName | FindingId::OwnerName | FindingId::AuthorCopyright => {
+                push_unique(&mut out.people, value.to_string());
+            }
+            FindingId::FacebookFbmd | FindingId::UniqueId | FindingId::SerialNumber => {
+                push_unique(&mut out.tracking_ids, format!("{}: {value}", f.id.as_str()));
+            }
+            FindingId::MotionPhotoVideo => out.hidden_video = true,
             _ => {}
         }
     }
     out
 }
 
-/// Reads one file's findings without changing it.
+/// Reads one file's findings without changing it (the privacy report without the thumbnail
+/// comparison, which a folder-wide count does not need).
 pub fn audit_file(path: &std::path::Path, limits: &Limits) -> Result<PhotoFindings> {
     let file = std::fs::File::open(path).map_err(|e| Error::io("open input", e))?;
-    let mut blocks: Vec<(PartKind, &'static str, Vec<u8>)> = Vec::new();
-    let mut kept_bytes = 0usize;
-    crate::inspect_metadata(BufReader::new(file), limits, &mut |b: &MetadataBlock<
-        '_,
-    >| {
-        // Bounded: at most max_metadata_bytes per block, and a few blocks' worth in total.
-        let budget = (limits.max_metadata_bytes as usize).saturating_mul(4);
-        if kept_bytes.saturating_add(b.payload.len()) <= budget {
-            kept_bytes += b.payload.len();
-            blocks.push((b.info.kind, b.info.label, b.payload.to_vec()));
-        }
-    })?;
-    Ok(findings_from_metadata(&blocks))
+    let opts = InspectOptions {
+        limits: limits.clone(),
+        compare_thumbnail: false,
+    };
+    let report = crate::report::inspect(BufReader::new(file), &opts)?;
+    Ok(findings_from_report(&report))
 }
 
 /// A place where several photos were taken.
@@ -565,16 +422,32 @@ mod tests {
     }
 
     #[test]
-    fn xmp_people_ids_and_motion_photos() {
-        let xmp = br#"<x:xmpmeta><rdf:RDF><rdf:Description xmpMM:DocumentID="xmp.did:123"
-            GCamera:MotionPhoto="1"><mwg-rs:Regions><rdf:li mwg-rs:Name="Lisa"/></mwg-rs:Regions>
-            <Iptc4xmpExt:PersonInImage><rdf:Bag><rdf:li>Tom</rdf:li></rdf:Bag>
-            </Iptc4xmpExt:PersonInImage></rdf:Description></rdf:RDF></x:xmpmeta>"#;
-        let f = findings_from_metadata(&[(PartKind::Xmp, "XMP", xmp.to_vec())]);
-        assert_eq!(f.people, vec!["Lisa".to_string(), "Tom".to_string()]);
-        assert_eq!(
-            f.tracking_ids,
-            vec!["XMP document ID: xmp.did:123".to_string()]
+    fn report_people_ids_and_motion_photos() {
+        // A JPEG carrying XMP with a named face region, a person in the image, a document ID
+        // and a motion-photo flag: the audit reads them through the privacy report.
+        let xmp = br#"<x:xmpmeta xmlns:x="adobe:ns:meta/"><rdf:RDF xmlns:rdf="http://www.w3.org/1999/02/22-rdf-syntax-ns#"><rdf:Description xmlns:xmpMM="http://ns.adobe.com/xap/1.0/mm/" xmlns:GCamera="http://ns.google.com/photos/1.0/camera/" xmlns:mwg-rs="http://www.metadataworkinggroup.com/schemas/regions/" xmlns:Iptc4xmpExt="http://iptc.org/std/Iptc4xmpExt/2008-02-29/" xmpMM:DocumentID="xmp.did:123" GCamera:MotionPhoto="1"><mwg-rs:Regions rdf:parseType="Resource"><mwg-rs:RegionList><rdf:Bag><rdf:li><rdf:Description mwg-rs:Name="Lisa" mwg-rs:Type="Face"/></rdf:li></rdf:Bag></mwg-rs:RegionList></mwg-rs:Regions><Iptc4xmpExt:PersonInImage><rdf:Bag><rdf:li>Tom</rdf:li></rdf:Bag></Iptc4xmpExt:PersonInImage></rdf:Description></rdf:RDF></x:xmpmeta>"#;
+        let mut app1 = b"http://ns.adobe.com/xap/1.0/\0".to_vec();
+        app1.extend_from_slice(xmp);
+        let len = u16::try_from(app1.len() + 2).expect("small segment");
+        let img =
+            image::RgbImage::from_fn(16, 16, |x, y| image::Rgb([x as u8 * 9, y as u8 * 9, 90]));
+        let mut encoded = Vec::new();
+        image::codecs::jpeg::JpegEncoder::new_with_quality(&mut encoded, 90)
+            .encode_image(&img)
+            .expect("encoding to memory");
+        let mut jpeg = vec![0xFF, 0xD8, 0xFF, 0xE1];
+        jpeg.extend_from_slice(&len.to_be_bytes());
+        jpeg.extend_from_slice(&app1);
+        jpeg.extend_from_slice(&encoded[2..]);
+        let report = crate::report::inspect_bytes(&jpeg, &InspectOptions::default())
+            .expect("the test JPEG inspects");
+        let f = findings_from_report(&report);
+        assert!(f.people.contains(&"Lisa".to_string()), "{:?}", f.people);
+        assert!(f.people.contains(&"Tom".to_string()), "{:?}", f.people);
+        assert!(
+            f.tracking_ids.iter().any(|t| t.ends_with("xmp.did:123")),
+            "{:?}",
+            f.tracking_ids
         );
         assert!(f.hidden_video);
     }

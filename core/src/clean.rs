@@ -112,16 +112,27 @@ fn sniff_stream<R: Read + Seek>(input: &mut R) -> Result<(Format, u64)> {
 
 /// Runs the format's clean from `input` into `out` without verification. Also returns the
 /// capture date kept, if any.
+/// Whether a walk's output will be verified (a clean) or only reported (a dry run).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Walk {
+    Clean,
+    DryRun,
+}
+
 fn run_clean<'a, R: Read + Seek, W: Write + Seek>(
     format: Format,
     input: &mut R,
     out: &mut Sink<W>,
     opts: &'a CleanOptions,
     collector: Option<MetadataCollector<'a>>,
+    walk: Walk,
 ) -> Result<(Cleaned, u64, Option<CaptureDate>)> {
     let mut ctx = Ctx::new(format, &opts.limits, opts.cancel.as_ref())
         .with_collector(collector)
         .keeping_capture_date(opts.keep_capture_date);
+    if walk == Walk::DryRun {
+        ctx = ctx.without_digest();
+    }
     if let Format::Heif | Format::Avif | Format::Mp4 | Format::Mov = format {
         // ISO-BMFF needs random access (HEIF item offsets), so it gets the seekable input.
         let (cleaned, read) = formats::isobmff::clean(input, out, &mut ctx)?;
@@ -213,7 +224,8 @@ pub fn clean<R: Read + Seek, W: Read + Write + Seek>(
             BufWriter::with_capacity(crate::io::COPY_BUF, &mut output),
             out_start,
         );
-        let (cleaned, read, date) = run_clean(format, &mut input, &mut sink, opts, None)?;
+        let (cleaned, read, date) =
+            run_clean(format, &mut input, &mut sink, opts, None, Walk::Clean)?;
         sink.flush()?;
         (cleaned, read, sink.written(), date)
     };
@@ -352,7 +364,14 @@ fn dry_run<R: Read + Seek>(
         let c: &mut dyn FnMut(&MetadataBlock<'_>) = &mut **c;
         c
     });
-    let (cleaned, input_bytes, _) = run_clean(format, &mut input, &mut sink, &opts, collector)?;
+    let (cleaned, input_bytes, _) = run_clean(
+        format,
+        &mut input,
+        &mut sink,
+        &opts,
+        collector,
+        Walk::DryRun,
+    )?;
     Ok(CleanReport {
         format,
         input_bytes,

@@ -44,19 +44,37 @@ impl CancelToken {
 /// The clean computes it over what it copies from the input, the verification over what it finds
 /// in the output; they must be equal. SipHash with fixed keys: stable within a process, and the
 /// adversary controls the input, not our copy of it.
-#[derive(Clone, Default)]
-pub(crate) struct ImageDigest(std::collections::hash_map::DefaultHasher);
+///
+/// A dry run (inspection, the privacy report) verifies nothing, so its walk uses a disabled
+/// digest ([`Ctx::new_digest`]): hashing a 12 MP photo's scan data costs more than the whole
+/// metadata report.
+#[derive(Clone)]
+pub(crate) struct ImageDigest(Option<std::collections::hash_map::DefaultHasher>);
+
+impl Default for ImageDigest {
+    fn default() -> Self {
+        ImageDigest(Some(Default::default()))
+    }
+}
 
 impl ImageDigest {
+    /// A digest that hashes nothing and finishes as 0 (for walks whose result is not verified).
+    pub(crate) fn disabled() -> Self {
+        ImageDigest(None)
+    }
     pub(crate) fn update(&mut self, bytes: &[u8]) {
-        self.0.write(bytes);
+        if let Some(h) = &mut self.0 {
+            h.write(bytes);
+        }
     }
     /// Separates logical parts so that moving bytes between two parts changes the digest.
     pub(crate) fn boundary(&mut self, tag: u32) {
-        self.0.write_u32(tag);
+        if let Some(h) = &mut self.0 {
+            h.write_u32(tag);
+        }
     }
     pub(crate) fn finish(&self) -> u64 {
-        self.0.finish()
+        self.0.as_ref().map_or(0, Hasher::finish)
     }
 }
 
@@ -87,6 +105,8 @@ pub(crate) struct Ctx<'a> {
     pub(crate) capture_date: Option<crate::formats::exif_orientation::CaptureDate>,
     parts_seen: u32,
     collector: Option<MetadataCollector<'a>>,
+    /// False for dry runs: nothing verifies their digest.
+    digesting: bool,
 }
 
 impl<'a> Ctx<'a> {
@@ -99,6 +119,22 @@ impl<'a> Ctx<'a> {
             capture_date: None,
             parts_seen: 0,
             collector: None,
+            digesting: true,
+        }
+    }
+
+    /// The same, computing no image digest (a dry run: its output is never verified).
+    pub(crate) fn without_digest(mut self) -> Self {
+        self.digesting = false;
+        self
+    }
+
+    /// The image digest the clean side of a format walk updates: disabled in dry runs.
+    pub(crate) fn new_digest(&self) -> ImageDigest {
+        if self.digesting {
+            ImageDigest::default()
+        } else {
+            ImageDigest::disabled()
         }
     }
 
@@ -556,6 +592,20 @@ mod tests {
         assert_eq!(d.finish(), d2.finish());
         assert_eq!(out.inner, &data[..150_000]);
         assert_eq!(s.offset(), 150_000);
+    }
+
+    #[test]
+    fn dry_run_digest_hashes_nothing() {
+        let l = Limits::default();
+        let c = ctx(&l);
+        let mut on = c.new_digest();
+        on.update(b"scan data");
+        let dry = ctx(&l).without_digest();
+        let mut off = dry.new_digest();
+        off.update(b"scan data");
+        off.boundary(7);
+        assert_ne!(on.finish(), 0, "a clean's digest covers the bytes");
+        assert_eq!(off.finish(), 0, "a dry run's digest is never computed");
     }
 
     #[test]

@@ -121,7 +121,7 @@ pub(crate) fn clean<R: Read, W: Write>(
 ) -> Result<Cleaned> {
     let screen = read_screen(src)?;
     out.write_all(&screen)?;
-    let mut digest = ImageDigest::default();
+    let mut digest = ctx.new_digest();
     digest.update(&screen);
     let mut parts = vec![PartInfo {
         part: Part::Header,

@@ -331,7 +331,7 @@ pub(crate) fn clean<R: Read, W: Write>(
     ctx: &mut Ctx<'_>,
 ) -> Result<Cleaned> {
     let mut parts = Vec::new();
-    let mut digest = ImageDigest::default();
+    let mut digest = ctx.new_digest();
     let mut orientation = None;
     let (mut exif_seen, mut jfif_seen, mut sof_seen, mut sos_seen) = (false, false, false, false);
     let mut icc = IccProfile::new();

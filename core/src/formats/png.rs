@@ -282,7 +282,7 @@ pub(crate) fn clean<R: Read, W: Write>(
         kind: PartKind::Structure,
         action: Action::Kept,
     }];
-    let mut digest = ImageDigest::default();
+    let mut digest = ctx.new_digest();
     let mut orientation = None;
     let mut exif_seen = false;
     let mut first = true;

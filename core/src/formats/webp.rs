@@ -107,7 +107,7 @@ pub(crate) fn clean<R: Read, W: Write + Seek>(
         kind: PartKind::Structure,
         action: Action::Kept,
     }];
-    let mut digest = ImageDigest::default();
+    let mut digest = ctx.new_digest();
     let mut orientation = None;
     let mut exif_seen = false;
     let mut vp8x_flags_at: Option<(u64, u8)> = None;
