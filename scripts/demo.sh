@@ -5,8 +5,11 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 photo="${1:-samples/beach-day.jpg}"
 out="${SHARESAFE_DEMO_OUT:-target/demo}"
-cargo build --release -q -p sharesafe-cli
-bin=target/release/sharesafe
+# The dev profile (dependencies optimised, see Cargo.toml) shares its build with the test command
+# and builds in a fraction of the release profile's time (fat LTO over tract, meant for phones
+# and benchmarks); cleaning one photo needs no more.
+cargo build -q -p sharesafe-cli
+bin="${CARGO_TARGET_DIR:-target}/debug/sharesafe"
 rm -rf "$out" && mkdir -p "$out"
 echo "== What the photo carries (sharesafe inspect) =="
 "$bin" inspect "$photo"
