@@ -247,7 +247,11 @@ fn movie_trailer_that_is_not_a_box_is_dropped_and_reported() {
     let (base, _) = tiny_mp4(None, &[]);
     let clean = clean_bytes(&base, &opts).expect("the tiny movie cleans");
     assert!(trailer_parts(&clean.report).is_empty());
-    for trailer in [vendor_trailer(), b"\x01\x02\x03\x04\x05".to_vec(), vec![0u8; 7]] {
+    for trailer in [
+        vendor_trailer(),
+        b"\x01\x02\x03\x04\x05".to_vec(),
+        vec![0u8; 7],
+    ] {
         let mut file = base.clone();
         file.extend_from_slice(&trailer);
         let c = clean_bytes(&file, &opts).unwrap_or_else(|e| panic!("trailer refused: {e:?}"));
@@ -349,16 +353,31 @@ fn corpus_movies_and_heif_drop_an_appended_trailer_alike() {
         assert_eq!(c.bytes, plain.bytes, "{name}: output changed");
         let after = trailer_parts(&c.report);
         let end = bytes.len() as u64 + vendor_trailer().len() as u64;
-        let last = after.last().copied().unwrap_or_else(|| panic!("{name}: no trailer"));
-        assert_eq!(last.0 + last.1, end, "{name}: trailer does not reach the end");
+        let last = after
+            .last()
+            .copied()
+            .unwrap_or_else(|| panic!("{name}: no trailer"));
+        assert_eq!(
+            last.0 + last.1,
+            end,
+            "{name}: trailer does not reach the end"
+        );
         assert_eq!(last.2, sharesafe_core::Action::Removed);
-        assert!(after.len() == before.len().max(1), "{name}: {before:?} {after:?}");
+        assert!(
+            after.len() == before.len().max(1),
+            "{name}: {before:?} {after:?}"
+        );
         checked.push(plain.report.format);
     }
     assert!(
-        checked.iter().any(|f| matches!(f, sharesafe_core::Format::Mp4 | sharesafe_core::Format::Mov))
+        checked
+            .iter()
+            .any(|f| matches!(f, sharesafe_core::Format::Mp4 | sharesafe_core::Format::Mov))
             && checked.contains(&sharesafe_core::Format::Heif),
         "corpus movies and HEIF not both exercised: {checked:?}"
     );
-    eprintln!("{} corpus movies/HEIF files with an appended trailer: dropped", checked.len());
+    eprintln!(
+        "{} corpus movies/HEIF files with an appended trailer: dropped",
+        checked.len()
+    );
 }

@@ -128,9 +128,12 @@ fn movie_trailer_is_dropped() {
         "the trailer survived"
     );
     assert!(
-        c.report.parts.iter().any(|p| p.part == sharesafe_core::Part::Trailer
-            && p.action == sharesafe_core::Action::Removed
-            && p.length == trailer.len() as u64),
+        c.report
+            .parts
+            .iter()
+            .any(|p| p.part == sharesafe_core::Part::Trailer
+                && p.action == sharesafe_core::Action::Removed
+                && p.length == trailer.len() as u64),
         "the dropped trailer is not reported"
     );
 }

@@ -284,18 +284,32 @@ fn max_metadata_bytes_bounds_what_is_read_into_memory() {
     for (format, with) in builders {
         for total in [4000, 5000, 60_000] {
             // Orientation 6 in an IFD0 right after the header, as every camera writes it.
-            let c = clean_bytes(&with(&tiff_with_ifd0(8, total, Some(6))), &opts(limits.clone()))
-                .unwrap_or_else(|e| panic!("{format} EXIF of {total} refused: {e:?}"));
-            assert_eq!(c.report.orientation, Some(6), "{format} {total}: rotation lost");
-            let exif = c.report.parts.iter().find(|p| p.kind == sharesafe_core::PartKind::Exif);
+            let c = clean_bytes(
+                &with(&tiff_with_ifd0(8, total, Some(6))),
+                &opts(limits.clone()),
+            )
+            .unwrap_or_else(|e| panic!("{format} EXIF of {total} refused: {e:?}"));
+            assert_eq!(
+                c.report.orientation,
+                Some(6),
+                "{format} {total}: rotation lost"
+            );
+            let exif = c
+                .report
+                .parts
+                .iter()
+                .find(|p| p.kind == sharesafe_core::PartKind::Exif);
             assert_eq!(
                 exif.map(|p| p.action),
                 Some(sharesafe_core::Action::Rewritten),
                 "{format} {total}"
             );
             // No orientation in IFD0: removed, nothing kept, not refused.
-            let c = clean_bytes(&with(&tiff_with_ifd0(8, total, None)), &opts(limits.clone()))
-                .unwrap_or_else(|e| panic!("{format} EXIF of {total} refused: {e:?}"));
+            let c = clean_bytes(
+                &with(&tiff_with_ifd0(8, total, None)),
+                &opts(limits.clone()),
+            )
+            .unwrap_or_else(|e| panic!("{format} EXIF of {total} refused: {e:?}"));
             assert_eq!(c.report.orientation, None);
             // IFD0 pointing past the block's end: unreadable, like a whole block would be.
             let mut past = tiff_with_ifd0(8, total, None);
@@ -304,12 +318,18 @@ fn max_metadata_bytes_bounds_what_is_read_into_memory() {
             assert_eq!(c.report.orientation, None);
         }
         // Under the limit, IFD0 anywhere in the block is read.
-        let c = clean_bytes(&with(&tiff_with_ifd0(3000, 4000, Some(8))), &opts(limits.clone()))
-            .expect("under the limit");
+        let c = clean_bytes(
+            &with(&tiff_with_ifd0(3000, 4000, Some(8))),
+            &opts(limits.clone()),
+        )
+        .expect("under the limit");
         assert_eq!(c.report.orientation, Some(8), "{format}");
         // Over the limit with IFD0 beyond the bytes read: cannot tell, refused.
         assert_limit(
-            clean_bytes(&with(&tiff_with_ifd0(4500, 5000, Some(8))), &opts(limits.clone())),
+            clean_bytes(
+                &with(&tiff_with_ifd0(4500, 5000, Some(8))),
+                &opts(limits.clone()),
+            ),
             format,
             "max_metadata_bytes",
             "orientation beyond the limit",

@@ -322,9 +322,7 @@ fn top_level<R: Read + Seek>(
         );
         let h = match head {
             Ok(h) => h,
-            Err(_) if super::unframed_is_trailer(&typ, !v.is_empty()) => {
-                return Ok((v, Some(pos)))
-            }
+            Err(_) if super::unframed_is_trailer(&typ, !v.is_empty()) => return Ok((v, Some(pos))),
             Err(e) => return Err(e),
         };
         ctx.check_cancel()?;
