@@ -239,6 +239,9 @@ fn max_parts_stops_files_made_of_many_tiny_parts() {
     );
 }
 
+/// Builds a file of one format around an EXIF payload (TIFF without header).
+type Builder = dyn Fn(&[u8]) -> Vec<u8>;
+
 /// A big-endian Orientation entry (SHORT, count 1).
 fn orientation_entry(value: u16) -> [u8; 12] {
     let mut e = [0u8; 12];
@@ -276,7 +279,7 @@ fn max_metadata_bytes_bounds_what_is_read_into_memory() {
     let jpeg_exif = |tiff: &[u8]| jpeg_with(&[(0xE1, [&b"Exif\0\0"[..], tiff].concat())]);
     let png_exif = |tiff: &[u8]| png_with(&[png_chunk(b"eXIf", tiff)]);
     let webp_exif = |tiff: &[u8]| webp_with(0x08, &[(b"EXIF", tiff.to_vec())]);
-    let builders: [(Format, &dyn Fn(&[u8]) -> Vec<u8>); 3] = [
+    let builders: [(Format, &Builder); 3] = [
         (Format::Jpeg, &jpeg_exif),
         (Format::Png, &png_exif),
         (Format::Webp, &webp_exif),
