@@ -167,7 +167,7 @@ fn max_input_bytes_stops_every_format_and_the_file_entry_point() {
             "in memory",
         );
         // Bytes after the end of the image count too: a small photo with a huge trailer is
-        // refused, not read forever. (A movie refuses any trailer that is not a box.)
+        // refused, not read forever (the trailer is dropped, but counted while it is read).
         let mut with_trailer = file.clone();
         with_trailer.extend_from_slice(&[0u8; 100]);
         let just_image = Limits {
@@ -239,36 +239,121 @@ fn max_parts_stops_files_made_of_many_tiny_parts() {
     );
 }
 
+/// Builds a file of one format around an EXIF payload (TIFF without header).
+type Builder = dyn Fn(&[u8]) -> Vec<u8>;
+
+/// A big-endian Orientation entry (SHORT, count 1).
+fn orientation_entry(value: u16) -> [u8; 12] {
+    let mut e = [0u8; 12];
+    e[..2].copy_from_slice(&0x0112u16.to_be_bytes());
+    e[2..4].copy_from_slice(&3u16.to_be_bytes());
+    e[4..8].copy_from_slice(&1u32.to_be_bytes());
+    e[8..10].copy_from_slice(&value.to_be_bytes());
+    e
+}
+
+/// A `total`-byte big-endian TIFF whose IFD0 at `ifd0` holds one entry: Orientation =
+/// `orientation`, or an unrelated tag (ImageDescription) when `None`.
+fn tiff_with_ifd0(ifd0: usize, total: usize, orientation: Option<u16>) -> Vec<u8> {
+    let mut t = b"MM\0\x2a".to_vec();
+    t.extend_from_slice(&(ifd0 as u32).to_be_bytes());
+    t.resize(total, 0);
+    t[ifd0..ifd0 + 2].copy_from_slice(&1u16.to_be_bytes());
+    let mut e = orientation_entry(orientation.unwrap_or(1));
+    if orientation.is_none() {
+        e[..2].copy_from_slice(&0x010Eu16.to_be_bytes());
+    }
+    t[ifd0 + 2..ifd0 + 14].copy_from_slice(&e);
+    t
+}
+
 #[test]
 fn max_metadata_bytes_bounds_what_is_read_into_memory() {
     let limits = Limits {
         max_metadata_bytes: 4096,
         ..Limits::default()
     };
-    // JPEG EXIF is read whole (for the orientation): over the limit it is refused.
-    let mut exif = b"Exif\0\0MM\0\x2a\0\0\0\x08\0\0\0\0\0\0".to_vec();
-    exif.resize(5000, 0);
-    assert_limit(
-        clean_bytes(&jpeg_with(&[(0xE1, exif.clone())]), &opts(limits.clone())),
-        Format::Jpeg,
-        "max_metadata_bytes",
-        "JPEG EXIF",
-    );
-    exif.truncate(4000);
-    clean_bytes(&jpeg_with(&[(0xE1, exif)]), &opts(limits.clone())).expect("under the limit");
-
-    // PNG and WebP EXIF over the limit are removed without being read (no orientation kept).
-    let mut big = b"MM\0\x2a\0\0\0\x08".to_vec();
-    big.resize(5000, 0);
-    let cleaned = clean_bytes(
-        &png_with(&[png_chunk(b"eXIf", &big)]),
-        &opts(limits.clone()),
-    )
-    .expect("large eXIf is removed, not refused");
-    assert_eq!(cleaned.report.orientation, None);
-    let cleaned = clean_bytes(&webp_with(0x08, &[(b"EXIF", big)]), &opts(limits.clone()))
-        .expect("large EXIF is removed, not refused");
-    assert_eq!(cleaned.report.orientation, None);
+    // One policy for JPEG APP1, PNG eXIf and WebP EXIF: a block over the limit is removed, and
+    // the orientation is still read from its first max_metadata_bytes; only when IFD0's
+    // Orientation lies beyond them is the file refused (dropping it could turn the photo).
+    let jpeg_exif = |tiff: &[u8]| jpeg_with(&[(0xE1, [&b"Exif\0\0"[..], tiff].concat())]);
+    let png_exif = |tiff: &[u8]| png_with(&[png_chunk(b"eXIf", tiff)]);
+    let webp_exif = |tiff: &[u8]| webp_with(0x08, &[(b"EXIF", tiff.to_vec())]);
+    let builders: [(Format, &Builder); 3] = [
+        (Format::Jpeg, &jpeg_exif),
+        (Format::Png, &png_exif),
+        (Format::Webp, &webp_exif),
+    ];
+    for (format, with) in builders {
+        for total in [4000, 5000, 60_000] {
+            // Orientation 6 in an IFD0 right after the header, as every camera writes it.
+            let c = clean_bytes(
+                &with(&tiff_with_ifd0(8, total, Some(6))),
+                &opts(limits.clone()),
+            )
+            .unwrap_or_else(|e| panic!("{format} EXIF of {total} refused: {e:?}"));
+            assert_eq!(
+                c.report.orientation,
+                Some(6),
+                "{format} {total}: rotation lost"
+            );
+            let exif = c
+                .report
+                .parts
+                .iter()
+                .find(|p| p.kind == sharesafe_core::PartKind::Exif);
+            assert_eq!(
+                exif.map(|p| p.action),
+                Some(sharesafe_core::Action::Rewritten),
+                "{format} {total}"
+            );
+            // No orientation in IFD0: removed, nothing kept, not refused.
+            let c = clean_bytes(
+                &with(&tiff_with_ifd0(8, total, None)),
+                &opts(limits.clone()),
+            )
+            .unwrap_or_else(|e| panic!("{format} EXIF of {total} refused: {e:?}"));
+            assert_eq!(c.report.orientation, None);
+            // IFD0 pointing past the block's end: unreadable, like a whole block would be.
+            let mut past = tiff_with_ifd0(8, total, None);
+            past[4..8].copy_from_slice(&(total as u32 + 10).to_be_bytes());
+            let c = clean_bytes(&with(&past), &opts(limits.clone())).expect("unreadable EXIF");
+            assert_eq!(c.report.orientation, None);
+        }
+        // Under the limit, IFD0 anywhere in the block is read.
+        let c = clean_bytes(
+            &with(&tiff_with_ifd0(3000, 4000, Some(8))),
+            &opts(limits.clone()),
+        )
+        .expect("under the limit");
+        assert_eq!(c.report.orientation, Some(8), "{format}");
+        // Over the limit with IFD0 beyond the bytes read: cannot tell, refused.
+        assert_limit(
+            clean_bytes(
+                &with(&tiff_with_ifd0(4500, 5000, Some(8))),
+                &opts(limits.clone()),
+            ),
+            format,
+            "max_metadata_bytes",
+            "orientation beyond the limit",
+        );
+        // IFD0 in the bytes read, but its Orientation entry after many others, beyond: refused.
+        let mut many = tiff_with_ifd0(8, 5000, None);
+        let n = (4200 - 10) / 12;
+        many[8..10].copy_from_slice(&(n as u16 + 1).to_be_bytes());
+        for i in 0..n {
+            let e = 10 + 12 * i;
+            many[e..e + 2].copy_from_slice(&0x010Fu16.to_be_bytes());
+        }
+        let last = 10 + 12 * n;
+        many[last..last + 12].copy_from_slice(&orientation_entry(8));
+        assert_limit(
+            clean_bytes(&with(&many), &opts(limits.clone())),
+            format,
+            "max_metadata_bytes",
+            "orientation entry beyond the limit",
+        );
+    }
 
     // An inspection hands out at most max_metadata_bytes of any block, marked incomplete.
     let xmp = png_chunk(b"iTXt", &vec![b'a'; 10_000]);

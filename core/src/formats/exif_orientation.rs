@@ -7,6 +7,19 @@
 //! [`crate::CleanOptions::keep_capture_date`] the fresh TIFF also carries DateTimeOriginal, and
 //! nothing else — no time zone, no sub-second, no other date. The value is re-validated digit by
 //! digit and written by ShareSafe, so no byte of text from the original can ride along.
+//!
+//! One size policy for every format that carries EXIF as a block (JPEG APP1, PNG `eXIf`, WebP
+//! `EXIF`), in [`read_exif_block`]: the block is always removed, whatever its size; at most
+//! [`crate::Limits::max_metadata_bytes`] of it is read, and the orientation is looked up in that
+//! prefix (IFD0 follows the 8-byte TIFF header, so it is there in practice). Only when the block
+//! is over the limit *and* IFD0's Orientation lies beyond the bytes read is the file refused:
+//! removing the block then might turn the photo on its side, and a photo that looks different
+//! is a broken promise, while a refusal is a typed error the user sees.
+
+use std::io::Read;
+
+use crate::error::{Error, Part, Result};
+use crate::io::{Ctx, Source};
 
 /// The TIFF tag number of Orientation.
 const ORIENTATION_TAG: u16 = 0x0112;
@@ -219,6 +232,25 @@ impl KeptExif {
         }
     }
 
+    /// Like [`KeptExif::from_input`] when only the first bytes of the block were read: `tiff` is
+    /// that prefix (after any `Exif\0\0` header) of a TIFF `total` bytes long. `None` when the
+    /// orientation lies beyond the prefix (the caller refuses the file rather than lose it). A
+    /// capture date beyond the prefix is simply not kept: it does not change how the photo looks.
+    pub(crate) fn from_prefix(
+        tiff: &[u8],
+        total: usize,
+        ctx: &mut crate::io::Ctx<'_>,
+    ) -> Option<Self> {
+        let orientation = match read_orientation_bounded(tiff, total) {
+            BoundedOrientation::Known(o) => meaningful(o),
+            BoundedOrientation::Beyond => return None,
+        };
+        Some(KeptExif {
+            orientation,
+            ..KeptExif::from_input(tiff, ctx)
+        })
+    }
+
     /// For a verifier: what `tiff` keeps, if it is exactly what [`KeptExif::to_tiff`] writes and
     /// holds a date only when the clean was asked to keep one. `None` means "not minimal".
     pub(crate) fn parse_minimal(tiff: &[u8], ctx: &crate::io::Ctx<'_>) -> Option<Self> {
@@ -296,6 +328,158 @@ pub(crate) fn read_orientation(tiff: &[u8]) -> Option<u16> {
     (1..=8).contains(&value).then_some(value)
 }
 
+/// An EXIF block as a clean reads it: at most [`crate::Limits::max_metadata_bytes`] of it.
+pub(crate) struct ExifBlock {
+    /// What the clean keeps from it (empty when not interpreted).
+    pub(crate) kept: KeptExif,
+    /// The bytes read (the whole block when `complete`), for an inspection's collector.
+    pub(crate) prefix: Vec<u8>,
+    /// True when `prefix` is the whole block.
+    pub(crate) complete: bool,
+}
+
+/// Reads an EXIF block whose first bytes `head` were already read and `rest` bytes follow,
+/// holding at most [`crate::Limits::max_metadata_bytes`] in memory and skipping the remainder.
+/// With `interpret`, the orientation (and the capture date when asked) is taken from what was
+/// read. The one policy for JPEG APP1, PNG `eXIf` and WebP `EXIF`: a block of any size is
+/// removed; it is refused (typed `max_metadata_bytes` error naming `part` at `at`) only when it
+/// is larger than the limit *and* its Orientation cannot be found in the bytes read, because
+/// dropping it then could turn the photo on its side.
+pub(crate) fn read_exif_block<R: Read>(
+    src: &mut Source<R>,
+    mut head: Vec<u8>,
+    rest: u64,
+    interpret: bool,
+    (part, at): (Part, u64),
+    ctx: &mut Ctx<'_>,
+) -> Result<ExifBlock> {
+    let max = ctx.limits.max_metadata_bytes;
+    let total = (head.len() as u64).saturating_add(rest);
+    let take = rest.min(u64::from(max).saturating_sub(head.len() as u64));
+    head.extend(src.read_vec(take, max, "max_metadata_bytes", part)?);
+    src.skip(rest - take, part, ctx)?;
+    let complete = take == rest;
+    let kept = if !interpret {
+        KeptExif::default()
+    } else if complete {
+        KeptExif::from_input(strip_exif_header(&head), ctx)
+    } else {
+        let tiff = strip_exif_header(&head);
+        let header = (head.len() - tiff.len()) as u64;
+        // Too little read to even know whether a header precedes the TIFF: cannot tell.
+        let total_tiff = usize::try_from(total - header).unwrap_or(usize::MAX);
+        let kept = (head.len() >= 6)
+            .then(|| KeptExif::from_prefix(tiff, total_tiff, ctx))
+            .flatten();
+        kept.ok_or_else(|| Error::limit(src.format(), "max_metadata_bytes", part, at))?
+    };
+    Ok(ExifBlock {
+        kept,
+        prefix: head,
+        complete,
+    })
+}
+
+/// The answer to "what is the Orientation?" when only the first bytes of an EXIF block were read.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum BoundedOrientation {
+    /// The prefix settles it: the orientation (1–8), or `None` when the block has none or it is
+    /// unreadable — exactly what [`read_orientation`] says of the whole block.
+    Known(Option<u16>),
+    /// IFD0, or its Orientation entry, lies beyond the bytes read: only reading more could tell.
+    Beyond,
+}
+
+/// Reads the Orientation of IFD0 from the first bytes (`prefix`) of a TIFF structure that is
+/// `total` bytes long. Why: an EXIF block larger than [`crate::Limits::max_metadata_bytes`] is
+/// not read into memory, yet dropping it blindly would lose the rotation (the photo would look
+/// different). IFD0 sits right after the 8-byte TIFF header in every writer seen, so a bounded
+/// prefix almost always answers; [`BoundedOrientation::Beyond`] is returned only when a field the
+/// lookup needs lies between `prefix.len()` and `total`, and the caller then refuses the file.
+/// Reads past `total` fail exactly as [`read_orientation`] fails on the whole block.
+pub(crate) fn read_orientation_bounded(prefix: &[u8], total: usize) -> BoundedOrientation {
+    if prefix.len() >= total {
+        return BoundedOrientation::Known(read_orientation(prefix));
+    }
+    match orientation_in_prefix(prefix, total) {
+        Ok(o) => BoundedOrientation::Known(o),
+        Err(PastPrefix) => BoundedOrientation::Beyond,
+    }
+}
+
+/// A read that needed bytes after the prefix but inside the block.
+struct PastPrefix;
+
+fn orientation_in_prefix(
+    prefix: &[u8],
+    total: usize,
+) -> std::result::Result<Option<u16>, PastPrefix> {
+    // `get(o, n)`: the bytes, `Ok(None)` past the block's end, `Err` past the prefix only.
+    let get = |o: usize, n: usize| -> std::result::Result<Option<&[u8]>, PastPrefix> {
+        let Some(end) = o.checked_add(n) else {
+            return Ok(None);
+        };
+        match prefix.get(o..end) {
+            Some(b) => Ok(Some(b)),
+            None if end <= total => Err(PastPrefix),
+            None => Ok(None),
+        }
+    };
+    let Some(head) = get(0, 4)? else {
+        return Ok(None);
+    };
+    let big = match head {
+        [b'M', b'M', 0, 42] => true,
+        [b'I', b'I', 42, 0] => false,
+        _ => return Ok(None),
+    };
+    let u16_at = |o: usize| -> std::result::Result<Option<u16>, PastPrefix> {
+        Ok(get(o, 2)?.map(|b| {
+            let b = [b[0], b[1]];
+            if big {
+                u16::from_be_bytes(b)
+            } else {
+                u16::from_le_bytes(b)
+            }
+        }))
+    };
+    let u32_at = |o: usize| -> std::result::Result<Option<u32>, PastPrefix> {
+        Ok(get(o, 4)?.map(|b| {
+            let b = [b[0], b[1], b[2], b[3]];
+            if big {
+                u32::from_be_bytes(b)
+            } else {
+                u32::from_le_bytes(b)
+            }
+        }))
+    };
+    let Some(ifd0) = u32_at(4)?.and_then(|v| usize::try_from(v).ok()) else {
+        return Ok(None);
+    };
+    let Some(count) = u16_at(ifd0)? else {
+        return Ok(None);
+    };
+    for i in 0..usize::from(count) {
+        // Entries past the block's end are skipped, as `Tiff::entry` skips them.
+        let Some(entry) = ifd0.checked_add(2 + 12 * i) else {
+            return Ok(None);
+        };
+        if u16_at(entry)? != Some(ORIENTATION_TAG) {
+            continue;
+        }
+        let (Some(typ), Some(n)) = (u16_at(entry + 2)?, u32_at(entry + 4)?) else {
+            return Ok(None);
+        };
+        let value = match (typ, n) {
+            (3, 1) => u16_at(entry + 8)?,
+            (4, 1) => u32_at(entry + 8)?.and_then(|v| u16::try_from(v).ok()),
+            _ => None,
+        };
+        return Ok(value.filter(|v| (1..=8).contains(v)));
+    }
+    Ok(None)
+}
+
 /// Strips the `Exif\0\0` (or the `Exif\0\xFF` quirk) header some containers carry before TIFF.
 pub(crate) fn strip_exif_header(payload: &[u8]) -> &[u8] {
     match payload {
@@ -354,6 +538,58 @@ mod tests {
         let mut bad = minimal_tiff(6);
         bad[19] = 9;
         assert_eq!(read_orientation(&bad), None);
+    }
+
+    #[test]
+    fn bounded_lookup_agrees_with_the_whole_block_or_says_beyond() {
+        let mut le = vec![b'I', b'I', 42, 0, 8, 0, 0, 0, 2, 0];
+        le.extend_from_slice(&[0x0F, 0x01, 2, 0, 4, 0, 0, 0, b'a', b'b', b'c', 0]);
+        le.extend_from_slice(&[0x12, 0x01, 3, 0, 1, 0, 0, 0, 6, 0, 0, 0]);
+        le.extend_from_slice(&[0, 0, 0, 0]);
+        let mut padded = minimal_tiff(3).to_vec();
+        padded.resize(4000, 0xAB);
+        let mut late = padded.clone();
+        late[4..8].copy_from_slice(&3000u32.to_be_bytes());
+        late[3000..3018].copy_from_slice(&minimal_tiff(5)[8..]);
+        let tiffs = [
+            le,
+            camera_tiff(b"2024:06:12 08:05:09\0"),
+            minimal_tiff(6).to_vec(),
+            padded,
+            late,
+            b"not a tiff at all".to_vec(),
+        ];
+        for t in &tiffs {
+            let whole = read_orientation(t);
+            let mut known_from = None;
+            for k in 0..=t.len() {
+                match read_orientation_bounded(&t[..k], t.len()) {
+                    BoundedOrientation::Known(o) => {
+                        assert_eq!(o, whole, "prefix {k} of {} disagrees", t.len());
+                        known_from.get_or_insert(k);
+                    }
+                    BoundedOrientation::Beyond => {
+                        assert!(known_from.is_none(), "Beyond after Known at {k}");
+                    }
+                }
+            }
+            // The whole block always answers.
+            assert!(known_from.is_some());
+        }
+        // IFD0 right after the header answers within its first 22 bytes, whatever the total.
+        assert_eq!(
+            read_orientation_bounded(&tiffs[3][..22], 4000),
+            BoundedOrientation::Known(Some(3))
+        );
+        assert_eq!(
+            read_orientation_bounded(&tiffs[4][..2999], 4000),
+            BoundedOrientation::Beyond
+        );
+        // Non-TIFF prefixes answer at once: no orientation to lose.
+        assert_eq!(
+            read_orientation_bounded(b"JUNK", 1 << 20),
+            BoundedOrientation::Known(None)
+        );
     }
 
     #[test]

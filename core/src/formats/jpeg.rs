@@ -4,10 +4,12 @@
 //! the end-of-image marker. This module walks the marker segments once, streams the entropy-coded
 //! scans through a fixed buffer (memory does not grow with resolution), keeps what
 //! [`crate::policy::jpeg`] allows, and verifies the result with an independent, stricter walk.
+//! An oversized EXIF segment follows the size policy shared with PNG and WebP (see
+//! [`super::exif_orientation`]): removed, orientation kept from a bounded prefix.
 
 use std::io::{Read, Write};
 
-use super::exif_orientation::{strip_exif_header, KeptExif};
+use super::exif_orientation::{read_exif_block, KeptExif};
 use super::{Cleaned, Verified};
 use crate::error::{Error, Part, Result};
 use crate::io::{Ctx, ImageDigest, Sink, Source};
@@ -553,21 +555,12 @@ pub(crate) fn clean<R: Read, W: Write>(
                 }
             }
             Decision::Rewrite(kind) => {
-                // APP1 Exif: read it (at most 64 KiB by the segment length) for the orientation.
-                let mut payload = id;
-                payload.extend(src.read_vec(
-                    rest,
-                    ctx.limits.max_metadata_bytes,
-                    "max_metadata_bytes",
-                    part,
-                )?);
+                // APP1 Exif: only the first is interpreted, from at most max_metadata_bytes
+                // (a segment is at most 64 KiB anyway); see `read_exif_block` for the policy.
                 let first = !exif_seen;
                 exif_seen = true;
-                let kept = if first {
-                    KeptExif::from_input(strip_exif_header(&payload), ctx)
-                } else {
-                    KeptExif::default()
-                };
+                let block = read_exif_block(src, id, rest, first, (part, at), ctx)?;
+                let kept = block.kept;
                 let action = match (!kept.is_empty()).then_some(kept) {
                     Some(kept) => {
                         orientation = kept.orientation;
@@ -586,7 +579,7 @@ pub(crate) fn clean<R: Read, W: Write>(
                     kind,
                     action,
                 };
-                ctx.collect(&info, &payload, true);
+                ctx.collect(&info, &block.prefix, block.complete);
                 parts.push(info);
             }
             Decision::Remove(kind) => {

@@ -2,11 +2,13 @@
 //! `eXIf`, `tIME` and private chunks, anywhere between IHDR and IEND — including after the image
 //! data. This module streams the chunks once, checks the CRC of everything it keeps, keeps what
 //! [`crate::policy::png`] allows (pixels, palette, transparency, colour, APNG animation), and
-//! replaces the first `eXIf` with a minimal one when the photo is rotated.
+//! replaces the first `eXIf` with a minimal one when the photo is rotated. An `eXIf` of any size
+//! is removed; the orientation comes from a bounded prefix, as for JPEG and WebP (see
+//! [`super::exif_orientation`]).
 
 use std::io::{Read, Write};
 
-use super::exif_orientation::{strip_exif_header, KeptExif};
+use super::exif_orientation::{read_exif_block, KeptExif};
 use super::{Cleaned, Verified};
 use crate::error::{Error, Part, Result};
 use crate::io::{Ctx, ImageDigest, Sink, Source};
@@ -349,18 +351,16 @@ pub(crate) fn clean<R: Read, W: Write>(
                 parts.push(info(kind, Action::Kept));
             }
             Decision::Rewrite(kind) => {
-                let (value, data) = if exif_seen || h.len > ctx.limits.max_metadata_bytes {
+                // eXIf: the first is interpreted, from at most max_metadata_bytes (the policy
+                // shared with JPEG and WebP is in `read_exif_block`); a repeated one is skipped.
+                let (value, data) = if exif_seen {
                     src.skip(h.len.into(), part, ctx)?;
                     (None, None)
                 } else {
-                    let data = src.read_vec(
-                        h.len.into(),
-                        ctx.limits.max_metadata_bytes,
-                        "max_metadata_bytes",
-                        part,
-                    )?;
-                    let kept = KeptExif::from_input(strip_exif_header(&data), ctx);
-                    ((!kept.is_empty()).then_some(kept), Some(data))
+                    let block =
+                        read_exif_block(src, Vec::new(), h.len.into(), true, (part, h.at), ctx)?;
+                    let kept = block.kept;
+                    ((!kept.is_empty()).then_some(kept), Some(block))
                 };
                 src.skip(4, part, ctx)?; // CRC of a chunk we do not copy
                 exif_seen = true;
@@ -373,8 +373,8 @@ pub(crate) fn clean<R: Read, W: Write>(
                     None => Action::Removed,
                 };
                 let i = info(kind, action);
-                if let Some(d) = data {
-                    ctx.collect(&i, &d, true);
+                if let Some(b) = data {
+                    ctx.collect(&i, &b.prefix, b.complete);
                 }
                 parts.push(i);
             }

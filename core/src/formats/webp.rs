@@ -2,11 +2,12 @@
 //! chunks and junk after the RIFF payload. This module streams the chunks, keeps what
 //! [`crate::policy::webp`] allows, filters the sub-chunks of animation frames, writes a minimal
 //! EXIF when the photo is rotated, and rewrites the VP8X flags and the RIFF size (patched in place
-//! once known, so the payload is never buffered).
+//! once known, so the payload is never buffered). An `EXIF` chunk of any size is removed; the
+//! orientation comes from a bounded prefix, as for JPEG and PNG (see [`super::exif_orientation`]).
 
 use std::io::{Read, Seek, Write};
 
-use super::exif_orientation::{strip_exif_header, KeptExif};
+use super::exif_orientation::{read_exif_block, KeptExif};
 use super::{Cleaned, Verified};
 use crate::error::{Error, Part, Result};
 use crate::io::{Ctx, ImageDigest, Sink, Source};
@@ -151,18 +152,16 @@ pub(crate) fn clean<R: Read, W: Write + Seek>(
             }
             Decision::Rewrite(kind) => {
                 // EXIF: read for the orientation, write a minimal one where it stood.
-                let (value, data) = if exif_seen || h.size > ctx.limits.max_metadata_bytes {
+                // The first is interpreted, from at most max_metadata_bytes (the policy shared
+                // with JPEG and PNG is in `read_exif_block`); a repeated one is skipped.
+                let (value, data) = if exif_seen {
                     src.skip(h.size.into(), part, ctx)?;
                     (None, None)
                 } else {
-                    let data = src.read_vec(
-                        h.size.into(),
-                        ctx.limits.max_metadata_bytes,
-                        "max_metadata_bytes",
-                        part,
-                    )?;
-                    let kept = KeptExif::from_input(strip_exif_header(&data), ctx);
-                    ((!kept.is_empty()).then_some(kept), Some(data))
+                    let block =
+                        read_exif_block(src, Vec::new(), h.size.into(), true, (part, h.at), ctx)?;
+                    let kept = block.kept;
+                    ((!kept.is_empty()).then_some(kept), Some(block))
                 };
                 if pad {
                     src.skip(1, part, ctx)?;
@@ -180,8 +179,8 @@ pub(crate) fn clean<R: Read, W: Write + Seek>(
                     None => Action::Removed,
                 };
                 let i = info(kind, action);
-                if let Some(d) = data {
-                    ctx.collect(&i, &d, true);
+                if let Some(b) = data {
+                    ctx.collect(&i, &b.prefix, b.complete);
                 }
                 parts.push(i);
             }

@@ -1218,7 +1218,7 @@ pub(crate) fn clean<R: Read + Seek, W: Write + Seek>(
         let head = match head {
             Ok(h) => h,
             // Not a box we can frame and not one we need: whatever it is, it is not copied.
-            Err(_) if !tops.is_empty() && !matches!(&typ, b"meta" | b"mdat" | b"ftyp") => {
+            Err(_) if super::unframed_is_trailer(&typ, !tops.is_empty()) => {
                 trailer = Some((pos, len - pos));
                 break;
             }

@@ -24,6 +24,16 @@ use crate::error::{Error, Part, Result};
 use crate::io::{Ctx, Sink, Source};
 use crate::Format;
 
+/// Whether bytes at the top level that do not frame as a box (too short for a header, or a size
+/// that runs past the end of the file) are a trailer to drop rather than a damaged file to
+/// refuse. One rule for HEIF and movies: after at least one box, anything is a trailer except a
+/// box the file cannot do without (`ftyp`, `meta`, `moov`, `moof`, `mdat`), which, cut short,
+/// means the file is truncated. Movies also check that no sample lies in the trailer
+/// ([`movie::plan`]); HEIF refuses any kept item whose bytes are outside an `mdat` or `idat`.
+pub(crate) fn unframed_is_trailer(typ: &[u8; 4], boxes_before: bool) -> bool {
+    boxes_before && !matches!(typ, b"ftyp" | b"meta" | b"moov" | b"moof" | b"mdat")
+}
+
 /// A box header: where the box starts, its type, how long its header is and its total size.
 #[derive(Debug, Clone, Copy)]
 pub(crate) struct BoxHead {

@@ -11,8 +11,8 @@
 //! atoms, data references into the file), the media bytes are copied untouched and in one pass,
 //! and memory stays flat whatever the video's length. The price is a few kilobytes of zeros where
 //! the metadata was, which no player reads. Creation and modification times in the movie, track and
-//! media headers are set to zero in place (same size). Bytes after the last box are dropped (no
-//! offset can point there).
+//! media headers are set to zero in place (same size). Bytes after the last box that are not a
+//! box are dropped, after checking that no track's samples lie there (see [`plan`]).
 //!
 //! Timed-metadata tracks (handler `meta`: Apple's `mebx` face rectangles and scene data, GoPro and
 //! Android `camm`/`gpmd` GPS telemetry) are removed the same way, and because their samples live in
@@ -75,6 +75,8 @@ pub(crate) struct Plan {
     zero: Vec<(u64, u64)>,
     /// Per removed track: first sample offset and total sample bytes (for the report).
     tracks: Vec<(u64, u64)>,
+    /// Where the bytes after the last box start, when there are any (dropped by the clean).
+    trailer: Option<u64>,
 }
 
 /// Largest sample table box of a metadata track read into memory.
@@ -288,19 +290,117 @@ fn parse_offsets(typ: &[u8; 4], data: &[u8], format: crate::Format) -> Result<Ve
     Ok(v)
 }
 
-/// First pass: finds timed-metadata tracks in every `moov` and their samples.
+/// The top-level boxes of the file, headers only, and where a trailer starts: the first
+/// position after at least one box where fewer than 8 bytes are left or the bytes do not frame
+/// as a box and are not one the movie needs ([`super::unframed_is_trailer`], shared with HEIF).
+fn top_level<R: Read + Seek>(
+    input: &mut R,
+    start: u64,
+    len: u64,
+    ctx: &mut Ctx<'_>,
+) -> Result<(Vec<BoxHead>, Option<u64>)> {
+    let format = ctx.format;
+    let mut v: Vec<BoxHead> = Vec::new();
+    let mut pos = 0u64;
+    while pos < len {
+        if len - pos < 8 {
+            return Ok((v, Some(pos)));
+        }
+        let mut first = [0u8; 8];
+        seek_read(input, start + pos, &mut first, format, Part::Header)?;
+        let typ = [first[4], first[5], first[6], first[7]];
+        let head = decode_head(
+            format,
+            pos,
+            first,
+            || {
+                let mut b = [0u8; 8];
+                seek_read(input, start + pos + 8, &mut b, format, Part::FourCc(typ))?;
+                Ok(b)
+            },
+            Some(len),
+        );
+        let h = match head {
+            Ok(h) => h,
+            Err(_) if super::unframed_is_trailer(&typ, !v.is_empty()) => return Ok((v, Some(pos))),
+            Err(e) => return Err(e),
+        };
+        ctx.check_cancel()?;
+        pos = h.end();
+        v.push(h);
+        if v.len() > ctx.limits.max_parts as usize {
+            return Err(Error::limit(format, "max_parts", Part::FourCc(typ), pos));
+        }
+    }
+    Ok((v, None))
+}
+
+/// The byte ranges of a track's samples, from the sample tables under its `mdia` (`None` when
+/// the track has no complete set of tables, so no samples).
+fn sample_ranges<R: Read + Seek>(
+    input: &mut R,
+    start: u64,
+    mdia_kids: &[BoxHead],
+    ctx: &mut Ctx<'_>,
+) -> Result<Option<Vec<(u64, u64)>>> {
+    let format = ctx.format;
+    let tables = child(mdia_kids, b"minf")
+        .map(|minf| children_heads(input, start, minf.at + minf.header_len, minf.end(), ctx))
+        .transpose()?
+        .and_then(|kids| child(&kids, b"stbl").copied());
+    let Some(stbl) = tables else {
+        return Ok(None);
+    };
+    let st = children_heads(input, start, stbl.at + stbl.header_len, stbl.end(), ctx)?;
+    let (Some(stsc), Some(sz), Some(co)) = (
+        child(&st, b"stsc"),
+        child(&st, b"stsz").or_else(|| child(&st, b"stz2")),
+        child(&st, b"stco").or_else(|| child(&st, b"co64")),
+    ) else {
+        return Ok(None);
+    };
+    let stsc = read_payload(input, start, stsc, ctx)?;
+    let sizes = parse_sizes(&sz.typ, &read_payload(input, start, sz, ctx)?, format)?;
+    let offsets = parse_offsets(&co.typ, &read_payload(input, start, co, ctx)?, format)?;
+    chunk_ranges(&stsc, &sizes, &offsets, format).map(Some)
+}
+
+/// First pass: finds timed-metadata tracks in every `moov` and their samples, and decides what
+/// happens to bytes after the last box.
+///
+/// Trailer policy (the same as HEIF's, and as JPEG's and PNG's data after the end of the image):
+/// bytes after the last top-level box that do not frame as a box (a vendor trailer such as
+/// Samsung's, junk, padding) are outside the allowlist, so they are dropped and reported — not
+/// refused, because phones append them to ordinary videos. Dropping is safe only if no sample
+/// lives there: every track's chunk offsets are absolute file offsets, so when a trailer exists
+/// every track's sample ranges are checked to end before it, and the file is refused if one does
+/// not (the bytes are media, and the video would lose frames). Fragmented movies locate samples
+/// through `moof` (`tfhd` base offsets can be absolute), which this pass does not read, so a
+/// fragmented movie with a trailer is refused. A top-level `moov`, `mdat`, `moof` or `ftyp` whose
+/// size runs past the end of the file is a truncated movie, never a trailer: refused.
 pub(crate) fn plan<R: Read + Seek>(
     input: &mut R,
     start: u64,
     len: u64,
     ctx: &mut Ctx<'_>,
 ) -> Result<Plan> {
-    let mut plan = Plan::default();
     let format = ctx.format;
-    for moov in children_heads(input, start, 0, len, ctx)?
-        .into_iter()
-        .filter(|h| &h.typ == b"moov")
-    {
+    let (tops, trailer) = top_level(input, start, len, ctx)?;
+    let mut plan = Plan {
+        trailer,
+        ..Plan::default()
+    };
+    if let Some(at) = trailer {
+        if tops.iter().any(|h| &h.typ == b"moof") {
+            return Err(Error::malformed(
+                format,
+                Part::Trailer,
+                at,
+                "data after the last box of a fragmented movie",
+            ));
+        }
+    }
+    for moov in tops.iter().filter(|h| &h.typ == b"moov") {
         let traks = children_heads(input, start, moov.at + moov.header_len, moov.end(), ctx)?;
         for trak in traks.iter().filter(|h| &h.typ == b"trak") {
             let inside = children_heads(input, start, trak.at + trak.header_len, trak.end(), ctx)?;
@@ -309,43 +409,40 @@ pub(crate) fn plan<R: Read + Seek>(
             };
             let mdia_kids =
                 children_heads(input, start, mdia.at + mdia.header_len, mdia.end(), ctx)?;
-            let Some(hdlr) = child(&mdia_kids, b"hdlr") else {
-                continue;
-            };
-            let mut head = [0u8; 12];
-            if hdlr.payload_len() < 12 {
+            let mut timed = false;
+            if let Some(hdlr) = child(&mdia_kids, b"hdlr").filter(|h| h.payload_len() >= 12) {
+                let mut head = [0u8; 12];
+                seek_read(
+                    input,
+                    start + hdlr.at + hdlr.header_len,
+                    &mut head,
+                    format,
+                    hdlr.part(),
+                )?;
+                timed = policy::movie_timed_metadata(&[head[8], head[9], head[10], head[11]]);
+            }
+            if !timed && trailer.is_none() {
                 continue;
             }
-            seek_read(
-                input,
-                start + hdlr.at + hdlr.header_len,
-                &mut head,
-                format,
-                hdlr.part(),
-            )?;
-            if !policy::movie_timed_metadata(&[head[8], head[9], head[10], head[11]]) {
-                continue;
+            if timed {
+                plan.removed_traks.insert(trak.at);
             }
-            plan.removed_traks.insert(trak.at);
-            let tables = child(&mdia_kids, b"minf")
-                .map(|minf| {
-                    children_heads(input, start, minf.at + minf.header_len, minf.end(), ctx)
-                })
-                .transpose()?
-                .and_then(|kids| child(&kids, b"stbl").copied());
-            let Some(stbl) = tables else { continue };
-            let st = children_heads(input, start, stbl.at + stbl.header_len, stbl.end(), ctx)?;
-            let (Some(stsc), Some(sz), Some(co)) = (
-                child(&st, b"stsc"),
-                child(&st, b"stsz").or_else(|| child(&st, b"stz2")),
-                child(&st, b"stco").or_else(|| child(&st, b"co64")),
-            ) else {
+            let Some(ranges) = sample_ranges(input, start, &mdia_kids, ctx)? else {
                 continue;
             };
-            let stsc = read_payload(input, start, stsc, ctx)?;
-            let sizes = parse_sizes(&sz.typ, &read_payload(input, start, sz, ctx)?, format)?;
-            let offsets = parse_offsets(&co.typ, &read_payload(input, start, co, ctx)?, format)?;
-            let ranges = chunk_ranges(&stsc, &sizes, &offsets, format)?;
+            if let Some(at) = trailer {
+                if ranges.iter().any(|&(_, end)| end > at) {
+                    return Err(Error::malformed(
+                        format,
+                        Part::Trailer,
+                        at,
+                        "track samples lie in the data after the last box",
+                    ));
+                }
+            }
+            if !timed {
+                continue;
+            }
             let total = ranges.iter().map(|(s, e)| e - s).sum::<u64>();
             if let Some(first) = ranges.iter().map(|r| r.0).min() {
                 plan.tracks.push((first, total));
@@ -552,11 +649,10 @@ pub(crate) fn clean<R: Read, W: Write>(
     };
     let mut saw_moov = false;
     let mut first = true;
-    while src.offset() < len {
-        if len - src.offset() < 8 {
-            break; // too short to be a box: trailing bytes, dropped below
-        }
-        let h = read_head(src, Some(len))?;
+    // The first pass found where the boxes end; what follows is the trailer, dropped below.
+    let body_end = plan.trailer.unwrap_or(len);
+    while src.offset() < body_end {
+        let h = read_head(src, Some(body_end))?;
         walk.ctx.next_part(h.part(), h.at)?;
         if first && &h.typ != b"ftyp" && src.format() == crate::Format::Mp4 {
             return Err(Error::malformed(
