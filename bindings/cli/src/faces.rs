@@ -273,13 +273,13 @@ pub fn run_redacting_clean(args: CleanArgs) -> u8 {
     let (mut cleaned, mut refused) = (0usize, 0usize);
     let mut files = Vec::new();
     for item in &collected.items {
-        let input = item.input.display();
+        let input = item.path.display();
         match redact_one(item, &plan, args.random_names) {
             Ok(done) => {
                 cleaned += 1;
                 if args.json {
                     files.push(json!({
-                        "input": item.input, "status": "cleaned", "output": done.output,
+                        "input": item.path, "status": "cleaned", "output": done.output,
                         "redaction": {
                             "faces_found": done.faces_found, "faces_hidden": done.faces_hidden,
                             "regions_drawn": done.regions_drawn, "method": done.method,
@@ -306,7 +306,7 @@ pub fn run_redacting_clean(args: CleanArgs) -> u8 {
             Err(reason) => {
                 refused += 1;
                 if args.json {
-                    files.push(json!({"input": item.input, "status": "refused", "reason": reason}));
+                    files.push(json!({"input": item.path, "status": "refused", "reason": reason}));
                 } else {
                     println!("REFUSED  {input}: {reason}; nothing written");
                 }
@@ -421,11 +421,11 @@ fn write_output(
     tmp.file()
         .write_all(bytes)
         .map_err(|_| "the output cannot be written".to_string())?;
-    match output {
+    let committed = match output {
         Output::InPlace => tmp.commit_replace(&target),
         Output::Directory(_) => tmp.commit_new(&target),
-    }
-    .map_err(|e| e.to_string())?;
+    };
+    committed.map_err(|e| e.to_string())?;
     Ok(target)
 }
 
