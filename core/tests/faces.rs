@@ -461,6 +461,9 @@ fn a_large_photo_is_detected_from_a_reduced_decode_with_the_same_faces() {
             .iter()
             .map(|r| iou(face_box(f), face_box(r)))
             .fold(0.0f32, f32::max);
-        assert!(best >= 0.7, "a face moved in the reduced decode (IoU {best})");
+        assert!(
+            best >= 0.7,
+            "a face moved in the reduced decode (IoU {best})"
+        );
     }
 }

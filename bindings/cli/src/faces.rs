@@ -47,13 +47,17 @@ pub fn find_model(explicit: Option<&Path>) -> Result<PathBuf, String> {
         return if p.is_file() {
             Ok(p)
         } else {
-            Err(format!("the face model named by ${MODEL_ENV} is not a readable file"))
+            Err(format!(
+                "the face model named by ${MODEL_ENV} is not a readable file"
+            ))
         };
     }
     let beside_binary = std::env::current_exe()
         .ok()
         .and_then(|exe| exe.parent().map(|d| d.join(MODEL_FILE)));
-    let in_repo = Path::new(env!("CARGO_MANIFEST_DIR")).join("../../core/assets").join(MODEL_FILE);
+    let in_repo = Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("../../core/assets")
+        .join(MODEL_FILE);
     beside_binary
         .into_iter()
         .chain(std::iter::once(in_repo))
@@ -254,7 +258,11 @@ pub fn run_redacting_clean(args: CleanArgs) -> u8 {
     }
     if collected.items.is_empty() {
         eprintln!("sharesafe clean: no files to clean");
-        return if collected.unreadable.is_empty() { 2 } else { 1 };
+        return if collected.unreadable.is_empty() {
+            2
+        } else {
+            1
+        };
     }
     let plan = Plan {
         detector: detector.as_ref(),
@@ -366,7 +374,11 @@ fn redact_one(item: &BatchItem, plan: &Plan<'_>, random_names: bool) -> Result<D
             },
         )
         .map_err(|e| e.to_string())?;
-        (cleaned.bytes, None, vec!["cleaned and verified by the allowlist cleaner"])
+        (
+            cleaned.bytes,
+            None,
+            vec!["cleaned and verified by the allowlist cleaner"],
+        )
     } else {
         let finder = plan.detector.map(|d| d as &dyn FaceFinder);
         let out = redact_with(&bytes, &regions, &plan.redact, finder).map_err(|e| e.to_string())?;
@@ -454,6 +466,9 @@ mod tests {
     fn an_explicit_model_path_that_is_missing_is_an_error() {
         let e = find_model(Some(Path::new("/nonexistent/centerface.onnx"))).expect_err("missing");
         assert!(e.contains("--face-model"), "{e}");
-        assert!(!e.contains("/nonexistent"), "the error must not echo the path: {e}");
+        assert!(
+            !e.contains("/nonexistent"),
+            "the error must not echo the path: {e}"
+        );
     }
 }

@@ -84,7 +84,12 @@ pub struct CleanArgs {
     #[arg(long)]
     pub redact_faces: bool,
     /// Leave these faces visible (indices printed by `sharesafe faces`, e.g. 0,2).
-    #[arg(long, value_name = "I,J", value_delimiter = ',', requires = "redact_faces")]
+    #[arg(
+        long,
+        value_name = "I,J",
+        value_delimiter = ',',
+        requires = "redact_faces"
+    )]
     pub keep_face: Vec<usize>,
     /// Hide this box too (x,y,width,height in pixels as displayed; repeatable). Works without
     /// --redact-faces to hide only boxes you chose.

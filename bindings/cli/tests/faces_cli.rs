@@ -95,7 +95,9 @@ fn centre_inside(f: &Face, regions: &[Region]) -> bool {
 
 #[test]
 fn faces_json_matches_the_library() {
-    let Some((faces, model)) = setup() else { return };
+    let Some((faces, model)) = setup() else {
+        return;
+    };
     for name in ["linzaer/9.jpg", "dlib/2008_001009.jpg"] {
         let photo = faces.join(name);
         let o = run(bin()
@@ -112,7 +114,11 @@ fn faces_json_matches_the_library() {
         assert_eq!(file["height"], img.height());
         let listed = file["faces"].as_array().expect("faces");
         let lib = library_faces(&model, &photo);
-        println!("{name}: CLI lists {}, library finds {}", listed.len(), lib.len());
+        println!(
+            "{name}: CLI lists {}, library finds {}",
+            listed.len(),
+            lib.len()
+        );
         assert!(!lib.is_empty(), "{name}: no face found");
         assert_eq!(listed.len(), lib.len(), "{name}");
         for (i, (l, f)) in listed.iter().zip(&lib).enumerate() {
@@ -131,7 +137,10 @@ fn faces_json_matches_the_library() {
     }
     // The text form lists the same faces, one line each.
     let photo = faces.join("linzaer/9.jpg");
-    let o = run(bin().args(["faces", "--face-model"]).arg(&model).arg(&photo));
+    let o = run(bin()
+        .args(["faces", "--face-model"])
+        .arg(&model)
+        .arg(&photo));
     let text = String::from_utf8_lossy(&o.stdout);
     let lines = text.lines().filter(|l| l.contains("confidence")).count();
     assert_eq!(lines, library_faces(&model, &photo).len(), "{text}");
@@ -139,9 +148,14 @@ fn faces_json_matches_the_library() {
 
 #[test]
 fn redacted_faces_are_not_found_again() {
-    let Some((faces, model)) = setup() else { return };
+    let Some((faces, model)) = setup() else {
+        return;
+    };
     let dir = tempdir("faces-cli-redact");
-    for (name, style) in [("linzaer/9.jpg", "fill"), ("dlib/2008_001322.jpg", "sticker")] {
+    for (name, style) in [
+        ("linzaer/9.jpg", "fill"),
+        ("dlib/2008_001322.jpg", "sticker"),
+    ] {
         let photo = faces.join(name);
         let out = dir.join(style);
         let o = run(bin()
@@ -164,7 +178,10 @@ fn redacted_faces_are_not_found_again() {
             after.len()
         );
         assert!(!before.is_empty());
-        assert_eq!(left, 0, "{name}: a face is still found where one was hidden");
+        assert_eq!(
+            left, 0,
+            "{name}: a face is still found where one was hidden"
+        );
         // The output is clean: nothing left to remove.
         let report = sharesafe_core::inspect_structure(
             std::io::Cursor::new(std::fs::read(&written).expect("output")),
@@ -177,13 +194,21 @@ fn redacted_faces_are_not_found_again() {
 
 #[test]
 fn a_kept_face_keeps_its_pixels() {
-    let Some((faces, model)) = setup() else { return };
+    let Some((faces, model)) = setup() else {
+        return;
+    };
     let photo = faces.join("dlib/2008_001009.jpg");
     let found = library_faces(&model, &photo);
     assert_eq!(found.len(), 2, "the photo has two faces");
     let out = tempdir("faces-cli-keep");
     let o = run(bin()
-        .args(["clean", "--redact-faces", "--keep-face", "0", "--face-model"])
+        .args([
+            "clean",
+            "--redact-faces",
+            "--keep-face",
+            "0",
+            "--face-model",
+        ])
         .arg(&model)
         .arg("--out")
         .arg(&out)
@@ -233,7 +258,9 @@ fn a_kept_face_keeps_its_pixels() {
 
 #[test]
 fn a_truncated_photo_is_refused_and_nothing_is_written() {
-    let Some((faces, model)) = setup() else { return };
+    let Some((faces, model)) = setup() else {
+        return;
+    };
     let dir = tempdir("faces-cli-truncated");
     let good = std::fs::read(faces.join("linzaer/9.jpg")).expect("photo");
     let bad = dir.join("cut.jpg");
@@ -250,7 +277,10 @@ fn a_truncated_photo_is_refused_and_nothing_is_written() {
         .arg(&ok));
     assert_eq!(o.status.code(), Some(1), "{}", stderr(&o));
     let text = String::from_utf8_lossy(&o.stdout);
-    assert!(text.contains("REFUSED") && text.contains("cut.jpg"), "{text}");
+    assert!(
+        text.contains("REFUSED") && text.contains("cut.jpg"),
+        "{text}"
+    );
     assert!(!out.join("cut.jpg").exists(), "a refused file was written");
     // The batch went on with the other file.
     assert!(out.join("whole.jpg").is_file(), "{text}");
@@ -282,7 +312,11 @@ fn a_missing_model_is_an_error_not_an_unredacted_clean() {
         .args(["faces"])
         .arg(faces.join("linzaer/9.jpg")));
     assert_eq!(o.status.code(), Some(1));
-    assert!(stderr(&o).contains("SHARESAFE_FACE_MODEL"), "{}", stderr(&o));
+    assert!(
+        stderr(&o).contains("SHARESAFE_FACE_MODEL"),
+        "{}",
+        stderr(&o)
+    );
 }
 
 #[test]

@@ -194,7 +194,10 @@ pub fn stored_size(bytes: &[u8], limits: &Limits) -> Result<(u32, u32, u16)> {
 /// image at about `min_long_side` or more after reduction (the short side in proportion, rounded
 /// up; at most the short side itself, so the image is never enlarged).
 pub fn min_short_side_for_long(width: u32, height: u32, min_long_side: u32) -> u32 {
-    let (long, short) = (u64::from(width.max(height).max(1)), u64::from(width.min(height)));
+    let (long, short) = (
+        u64::from(width.max(height).max(1)),
+        u64::from(width.min(height)),
+    );
     let want = u64::from(min_long_side);
     (short * want).div_ceil(long).min(short) as u32
 }
