@@ -98,6 +98,7 @@ pub struct CleanArgs {
     /// The look of redacted areas: a flat fill, or a sticker drawn over the destroyed pixels.
     #[arg(long, value_enum, default_value_t = StyleArg::Fill)]
     pub style: StyleArg,
+    /// Where the face model comes from.
     #[command(flatten)]
     pub model: ModelArg,
     /// Photos, videos or folders.
@@ -131,6 +132,7 @@ pub struct FacesArgs {
     /// Print a JSON document (displayed width and height, boxes, landmarks) instead of text.
     #[arg(long)]
     pub json: bool,
+    /// Where the face model comes from.
     #[command(flatten)]
     pub model: ModelArg,
     /// Photos (JPEG, PNG, WebP).
