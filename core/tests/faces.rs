@@ -420,3 +420,50 @@ fn damaged_photos_are_refused_not_forwarded() {
         }
     }
 }
+
+/// A 12 MP photo is detected from a reduced decode (memory), and finds the same faces as the
+/// full-size decode did (recall).
+#[test]
+fn a_large_photo_is_detected_from_a_reduced_decode_with_the_same_faces() {
+    let Some((det, faces)) = setup() else { return };
+    let small = image::open(faces.join("linzaer/9.jpg"))
+        .expect("decodes")
+        .to_rgb8();
+    // 4096×3072: a phone-sized photo of the eight children.
+    let large = image::imageops::resize(
+        &small,
+        small.width() * 4,
+        small.height() * 4,
+        image::imageops::FilterType::Triangle,
+    );
+    drop(small);
+    let mut jpeg = Vec::new();
+    image::codecs::jpeg::JpegEncoder::new_with_quality(&mut jpeg, 90)
+        .encode_image(&large)
+        .expect("encodes");
+    let opts = DetectOptions::default();
+    let full = det.detect_rgb(&large, &opts).expect("detects");
+    drop(large);
+    let reduced = det.detect_photo(&jpeg, &opts).expect("detects");
+    println!(
+        "4096x3072: decoded at 1/{}, {} faces (full-size decode: {})",
+        reduced.decoded_reduction,
+        reduced.faces.len(),
+        full.len()
+    );
+    assert_eq!((reduced.width, reduced.height), (4096, 3072));
+    assert!(reduced.decoded_reduction >= 2, "decoded at full size");
+    assert_eq!(reduced.faces.len(), full.len());
+    assert!(full.len() >= 8, "{} of 8 children found", full.len());
+    for f in &full {
+        let best = reduced
+            .faces
+            .iter()
+            .map(|r| iou(face_box(f), face_box(r)))
+            .fold(0.0f32, f32::max);
+        assert!(
+            best >= 0.7,
+            "a face moved in the reduced decode (IoU {best})"
+        );
+    }
+}

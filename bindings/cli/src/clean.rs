@@ -38,6 +38,9 @@ fn human_bytes(n: u64) -> String {
 }
 
 pub fn run(args: CleanArgs) -> u8 {
+    if args.redact_faces || !args.region.is_empty() {
+        return crate::faces::run_redacting_clean(args);
+    }
     let output = match (&args.out, args.in_place) {
         (Some(dir), false) => BatchOutput::Directory(dir.clone()),
         (None, true) => BatchOutput::InPlace,

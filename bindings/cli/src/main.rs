@@ -5,6 +5,7 @@
 mod audit;
 mod caption;
 mod clean;
+mod faces;
 mod fingerprint;
 mod inspect;
 
@@ -31,6 +32,9 @@ enum Command {
     Clean(CleanArgs),
     /// Show what each file contains and what `clean` would remove, without changing anything.
     Inspect(InspectArgs),
+    /// List the faces found in photos (index, box as displayed, confidence): the indices are what
+    /// `clean --keep-face` takes.
+    Faces(FacesArgs),
     /// Report what a folder of photos gives away (places, devices, people, tracking IDs), without
     /// changing anything.
     Audit(audit::AuditArgs),
@@ -74,8 +78,65 @@ pub struct CleanArgs {
     /// in the output folder, or in the folder cleaned in place).
     #[arg(long, value_name = "FILE")]
     pub journal: Option<PathBuf>,
+    /// Find the faces in each photo and destroy their pixels (with margins for hair and ears)
+    /// before cleaning. A file whose faces cannot be found or redacted is refused; nothing is
+    /// written for it. Needs the face model (see --face-model).
+    #[arg(long)]
+    pub redact_faces: bool,
+    /// Leave these faces visible (indices printed by `sharesafe faces`, e.g. 0,2).
+    #[arg(
+        long,
+        value_name = "I,J",
+        value_delimiter = ',',
+        requires = "redact_faces"
+    )]
+    pub keep_face: Vec<usize>,
+    /// Hide this box too (x,y,width,height in pixels as displayed; repeatable). Works without
+    /// --redact-faces to hide only boxes you chose.
+    #[arg(long, value_name = "X,Y,W,H", value_parser = faces::parse_region)]
+    pub region: Vec<sharesafe_core::redact::Region>,
+    /// The look of redacted areas: a flat fill, or a sticker drawn over the destroyed pixels.
+    #[arg(long, value_enum, default_value_t = StyleArg::Fill)]
+    pub style: StyleArg,
+    /// Where the face model comes from.
+    #[command(flatten)]
+    pub model: ModelArg,
     /// Photos, videos or folders.
     #[arg(required = true, value_name = "FILE|DIR")]
+    pub inputs: Vec<PathBuf>,
+}
+
+/// How redacted areas look.
+#[derive(Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+pub enum StyleArg {
+    /// A flat colour (default).
+    Fill,
+    /// A round sticker over a flat fill: removing the sticker reveals only the fill.
+    Sticker,
+}
+
+/// Where the face model comes from.
+#[derive(Args)]
+pub struct ModelArg {
+    /// The CenterFace model file. Looked for in this order: this flag, then
+    /// $SHARESAFE_FACE_MODEL, then centerface.onnx next to the sharesafe binary, then the source
+    /// tree's core/assets/ (scripts/fetch-face-model.sh puts it there). A missing model is an
+    /// error; nothing is cleaned unredacted instead.
+    #[arg(long, value_name = "PATH")]
+    pub face_model: Option<PathBuf>,
+}
+
+/// Arguments of `sharesafe faces`.
+#[derive(Args)]
+pub struct FacesArgs {
+    /// Print a JSON document (displayed width and height, boxes, landmarks) instead of text.
+    #[arg(long)]
+    pub json: bool,
+    /// Where the face model comes from.
+    #[command(flatten)]
+    pub model: ModelArg,
+    /// Photos (JPEG, PNG, WebP).
+    #[arg(required = true, value_name = "FILE")]
     pub inputs: Vec<PathBuf>,
 }
 
@@ -187,6 +248,7 @@ fn main() -> ExitCode {
     let code = match cli.command {
         Command::Clean(args) => clean::run(args),
         Command::Inspect(args) => inspect::run(args),
+        Command::Faces(args) => faces::run_faces(args),
         Command::Audit(args) => audit::run(args),
         Command::Caption(args) => caption::run(args),
         Command::Fingerprint(args) => fingerprint::run_fingerprint(args),

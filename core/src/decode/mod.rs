@@ -138,6 +138,70 @@ pub fn decode_reader_for_analysis<R: Read>(
     decode_for_analysis(&bytes, request, limits)
 }
 
+/// The stored width and height (before orientation) and the EXIF orientation (1–8) from the
+/// header alone, without decoding a pixel: what a caller needs to choose
+/// [`AnalysisRequest::min_short_side`] for a size it wants on the *longer* side. The dimensions are
+/// checked against `limits` like [`decode_for_analysis`] does.
+pub fn stored_size(bytes: &[u8], limits: &Limits) -> Result<(u32, u32, u16)> {
+    let format = sniff(bytes).ok_or(Error::Unsupported { detected: None })?;
+    if bytes.len() as u64 > limits.max_input_bytes {
+        return Err(Error::limit(format, "max_input_bytes", Part::Header, 0));
+    }
+    let read = || -> Result<(u32, u32, u16)> {
+        match format {
+            Format::Jpeg => {
+                let mut decoder = jpeg_decoder::Decoder::new(Cursor::new(bytes));
+                decoder
+                    .read_info()
+                    .map_err(|_| undecodable(format, Part::Header))?;
+                let info = decoder
+                    .info()
+                    .ok_or_else(|| undecodable(format, Part::Header))?;
+                let orientation = decoder.exif_data().and_then(read_orientation).unwrap_or(1);
+                Ok((u32::from(info.width), u32::from(info.height), orientation))
+            }
+            Format::Png | Format::Webp | Format::Gif => {
+                let image_format = match format {
+                    Format::Png => image::ImageFormat::Png,
+                    Format::Webp => image::ImageFormat::WebP,
+                    _ => image::ImageFormat::Gif,
+                };
+                let reader = image::ImageReader::with_format(Cursor::new(bytes), image_format);
+                let mut decoder = reader
+                    .into_decoder()
+                    .map_err(|e| map_image_error(e, format))?;
+                let (w, h) = decoder.dimensions();
+                let orientation = decoder
+                    .exif_metadata()
+                    .ok()
+                    .flatten()
+                    .and_then(|exif| read_orientation(strip_exif_header(&exif)))
+                    .unwrap_or(1);
+                Ok((w, h, orientation))
+            }
+            other => Err(Error::Unsupported {
+                detected: Some(other.name()),
+            }),
+        }
+    };
+    let (w, h, orientation) = catch_unwind(AssertUnwindSafe(read))
+        .unwrap_or_else(|_| Err(undecodable(format, Part::Header)))?;
+    check_dimensions(format, w, h, limits)?;
+    Ok((w, h, orientation))
+}
+
+/// The [`AnalysisRequest::min_short_side`] that keeps the *longer* side of a `width`×`height`
+/// image at about `min_long_side` or more after reduction (the short side in proportion, rounded
+/// up; at most the short side itself, so the image is never enlarged).
+pub fn min_short_side_for_long(width: u32, height: u32, min_long_side: u32) -> u32 {
+    let (long, short) = (
+        u64::from(width.max(height).max(1)),
+        u64::from(width.min(height)),
+    );
+    let want = u64::from(min_long_side);
+    (short * want).div_ceil(long).min(short) as u32
+}
+
 /// The largest per-side reduction `k` (≥ 1) such that `ceil(short / k) >= min_short_side`.
 fn largest_reduction(width: u32, height: u32, min_short_side: u32) -> u32 {
     let short = width.min(height).max(1);
@@ -420,6 +484,37 @@ mod tests {
         assert_eq!(largest_reduction(100, 80, 128), 1);
         assert_eq!(largest_reduction(100, 80, 0), 80);
         assert_eq!(largest_reduction(256, 256, 128), 2);
+    }
+
+    #[test]
+    fn long_side_request_keeps_the_long_side() {
+        // 12 MP 4:3 wanting 1280 on the long side: the short side in proportion.
+        assert_eq!(min_short_side_for_long(4032, 3024, 1280), 960);
+        assert_eq!(min_short_side_for_long(3024, 4032, 1280), 960);
+        // A panorama is reduced by its long side, not its short one.
+        assert_eq!(min_short_side_for_long(12000, 2000, 1200), 200);
+        // Never asks for more than the image has.
+        assert_eq!(min_short_side_for_long(800, 600, 1280), 600);
+        let k = largest_reduction(12000, 2000, 200);
+        assert!(12000u32.div_ceil(k) >= 1200, "k {k}");
+    }
+
+    #[test]
+    fn stored_size_reads_the_header_only() {
+        let png = encode_png(&RgbImage::new(30, 20));
+        assert_eq!(
+            stored_size(&png, &Limits::default()).expect("header"),
+            (30, 20, 1)
+        );
+        let tight = Limits {
+            max_dimension: 29,
+            ..Limits::default()
+        };
+        assert!(matches!(
+            stored_size(&png, &tight),
+            Err(Error::LimitExceeded { .. })
+        ));
+        assert!(stored_size(b"nope", &Limits::default()).is_err());
     }
 
     #[test]

@@ -237,7 +237,9 @@ fn tile_starts(len: u32, tile: u32, overlap: u32) -> Vec<u32> {
         .collect()
 }
 
-fn scale_face(f: &Face, ox: f32, oy: f32, fx: f32, fy: f32) -> Face {
+/// `f` moved by (`ox`, `oy`) then scaled by (`fx`, `fy`): tile or reduced coordinates to the
+/// photo's.
+pub(super) fn scale_face(f: &Face, ox: f32, oy: f32, fx: f32, fy: f32) -> Face {
     let mut landmarks = f.landmarks;
     for l in &mut landmarks {
         l[0] = (l[0] + ox) * fx;

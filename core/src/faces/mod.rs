@@ -17,6 +17,7 @@ use serde::Serialize;
 
 pub use centerface::FaceDetector;
 
+use crate::decode::{decode_for_analysis, AnalysisRequest};
 use crate::redact::Region;
 use crate::Limits;
 
@@ -137,10 +138,87 @@ impl FaceDetector {
 
     /// Finds faces in an encoded photo (JPEG, PNG, WebP). Boxes are in displayed coordinates.
     pub fn detect(&self, photo: &[u8], opts: &DetectOptions) -> Result<Vec<Face>, FaceError> {
-        let decoded = crate::redact::raster::decode_oriented(photo, &opts.limits)?;
-        let rgb = decoded.image.into_rgb8();
-        self.detect_rgb(&rgb, opts)
+        Ok(self.detect_photo(photo, opts)?.faces)
     }
+
+    /// Finds faces in an encoded photo and says at what size it is displayed.
+    ///
+    /// The photo is decoded only as large as detection needs: its longer side at about
+    /// [`DetectOptions::tiled_side`] (or [`DetectOptions::whole_photo_side`] when tiling is off),
+    /// never enlarged. A JPEG gets there inside the decoder (DCT scaling to 1/2, 1/4 or 1/8, then
+    /// a box average), so a 12 MP photo exists in memory as about 3 MP at most. PNG, WebP and GIF
+    /// have no reduced decode: they are decoded whole (RGB or RGBA, 8 bits; at most
+    /// [`Limits::max_decoded_pixels`]) and then box-averaged, so for them the decode, not the
+    /// model, bounds memory (a 12 MP PNG: about 36–48 MB for a moment).
+    pub fn detect_photo(
+        &self,
+        photo: &[u8],
+        opts: &DetectOptions,
+    ) -> Result<PhotoFaces, FaceError> {
+        let (sw, sh, _) = crate::decode::stored_size(photo, &opts.limits)?;
+        let wanted_long = if opts.tiled_side > 0 {
+            opts.tiled_side.max(opts.whole_photo_side)
+        } else {
+            opts.whole_photo_side
+        };
+        let request = AnalysisRequest {
+            min_short_side: crate::decode::min_short_side_for_long(sw, sh, wanted_long.max(32)),
+            apply_orientation: true,
+        };
+        let decoded = decode_for_analysis(photo, &request, &opts.limits)?;
+        let (width, height) = if decoded.orientation >= 5 {
+            (decoded.stored_height, decoded.stored_width)
+        } else {
+            (decoded.stored_width, decoded.stored_height)
+        };
+        let image = decoded.image;
+        let (iw, ih) = image.dimensions();
+        if iw == 0 || ih == 0 {
+            return Ok(PhotoFaces {
+                width,
+                height,
+                faces: Vec::new(),
+                decoded_reduction: decoded.reduction,
+            });
+        }
+        let found = self.detect_rgb(&image, opts)?;
+        drop(image);
+        let (fx, fy) = (width as f32 / iw as f32, height as f32 / ih as f32);
+        let faces = found
+            .iter()
+            .map(|f| clamp_face(centerface::scale_face(f, 0.0, 0.0, fx, fy), width, height))
+            .collect();
+        Ok(PhotoFaces {
+            width,
+            height,
+            faces,
+            decoded_reduction: decoded.reduction,
+        })
+    }
+}
+
+/// `f` clipped to a `w`×`h` photo (scaling a reduced decode back up can overshoot an edge by a
+/// pixel or two).
+fn clamp_face(mut f: Face, w: u32, h: u32) -> Face {
+    let (w, h) = (w as f32, h as f32);
+    f.x = f.x.clamp(0.0, w);
+    f.y = f.y.clamp(0.0, h);
+    f.width = f.width.min(w - f.x).max(0.0);
+    f.height = f.height.min(h - f.y).max(0.0);
+    f
+}
+
+/// The faces of one photo, with the size the photo is displayed at.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct PhotoFaces {
+    /// Displayed width (EXIF orientation applied), the coordinate space of the boxes.
+    pub width: u32,
+    /// Displayed height.
+    pub height: u32,
+    /// The faces, best first.
+    pub faces: Vec<Face>,
+    /// How far the photo was reduced per side for detection (1 = decoded at full size).
+    pub decoded_reduction: u32,
 }
 
 /// Greedy non-maximum suppression, best score first.
