@@ -215,10 +215,11 @@ class ShareTargetActivity : ComponentActivity() {
             }
         }
         val tips = LinearLayout(this).apply { orientation = LinearLayout.VERTICAL }
-        val box = captionBox(screen) { check -> showTips(tips, clean.firstOrNull()?.privacy, check) }
+        val photoForTips = tipsReport(clean.firstOrNull())
+        val box = captionBox(screen) { check -> showTips(tips, photoForTips, check) }
         screen.heading(getString(R.string.tips_for_photo))
         screen.addView(tips)
-        showTips(tips, clean.firstOrNull()?.privacy, caption)
+        showTips(tips, photoForTips, caption)
         if (clean.isEmpty()) {
             screen.text(getString(R.string.nothing_to_share))
             return
@@ -349,6 +350,16 @@ class ShareTargetActivity : ComponentActivity() {
         CaptionSeverity.LOW -> Color.argb(90, 253, 216, 53)
     }
 
+    /**
+     * The report the tips are chosen from. Faces found by the detector count as the "faces" signal
+     * (the core's report only knows faces tagged in the metadata), so the face tip shows for them too.
+     */
+    private fun tipsReport(item: CleanedItem.Clean?): PrivacyReport? {
+        val privacy = item?.privacy ?: return null
+        val facesSeen = item.faces?.detection?.faces?.isNotEmpty() == true
+        return if (facesSeen && FACES_SIGNAL !in privacy.signals) privacy.copy(signals = privacy.signals + FACES_SIGNAL) else privacy
+    }
+
     private fun showTips(container: LinearLayout, privacy: PrivacyReport?, check: CaptionCheck?) {
         container.removeAllViews()
         for (tip in Captions.tipsFor(privacy, check, coreLanguage()).distinctById()) {
@@ -438,6 +449,9 @@ class ShareTargetActivity : ComponentActivity() {
     private companion object {
         /** What the ledger records when the parent picked an app in the system chooser (we are not told which). */
         const val CHOOSER_TARGET = "chooser"
+
+        /** The core's signal id for faces in the photo (report::Signal::Faces). */
+        const val FACES_SIGNAL = "faces"
     }
 }
 
