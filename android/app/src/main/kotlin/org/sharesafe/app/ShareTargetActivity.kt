@@ -355,7 +355,8 @@ class ShareTargetActivity : ComponentActivity() {
      * (the core's report only knows faces tagged in the metadata), so the face tip shows for them too.
      */
     private fun tipsReport(item: CleanedItem.Clean?): PrivacyReport? {
-        val privacy = item?.privacy ?: return null
+        if (item == null) return null
+        val privacy = item.privacy ?: return null
         val facesSeen = item.faces?.detection?.faces?.isNotEmpty() == true
         return if (facesSeen && FACES_SIGNAL !in privacy.signals) privacy.copy(signals = privacy.signals + FACES_SIGNAL) else privacy
     }
