@@ -36,7 +36,7 @@ class Checks:
         return "\n".join(p.read_text() for p in sorted(self.root.glob("*/src/main/kotlin/**/*.kt")))
 
     def const(self, name: str) -> str | None:
-        m = re.search(rf'const val {name}\s*=\s*"([^"]*)"', self.kotlin())
+        m = re.search(rf'const val {name}(?::\s*\w+)?\s*=\s*"([^"]*)"', self.kotlin())
         return m.group(1) if m else None
 
     def strings(self, lang: str) -> dict[str, str]:
@@ -196,7 +196,50 @@ class Checks:
             if bad in self.kotlin():
                 problems.append(f"Kotlin uses {bad}")
         self.check("JNA keep rules and @aar dependency; no network code in Kotlin", problems)
+
+        # 11. Every privacy-report finding id has its title and explanation in four languages and
+        #     a row in FindingText.kt's FINDING_STRINGS. The ids are the core's (FindingId::as_str
+        #     in core/src/report/text.rs, what the library's finding_ids() returns; the host tests
+        #     compare the real library's list with the same strings files).
+        problems = []
+        ids = self.finding_ids()
+        if len(ids) < 20:
+            problems.append(f"only {len(ids)} finding ids read from core/src/report/text.rs")
+        kotlin = self.kotlin()
+        rows = dict(re.findall(r'"(\w+)" to FindingStrings\(R\.string\.(\w+)_title, R\.string\.\2_explanation\)', kotlin))
+        for fid in ids:
+            if rows.get(fid) != f"finding_{fid}":
+                problems.append(f"FINDING_STRINGS lacks {fid}")
+            for lang in LANGS:
+                s = self.strings(lang)
+                for part in ("title", "explanation"):
+                    if not s.get(f"finding_{fid}_{part}", "").strip():
+                        problems.append(f"{lang} lacks finding_{fid}_{part}")
+        problems += [f"FINDING_STRINGS has {fid}, which the core does not report" for fid in sorted(set(rows) - set(ids))]
+        self.check("every finding id of the core has a title and explanation in EN/FR/DE/NL and a FINDING_STRINGS row", problems)
+
+        # 12. The face model ships in the app's assets, uncompressed, under the name the code loads.
+        problems = []
+        asset = self.const("ASSET_NAME")
+        if asset != "centerface.onnx":
+            problems.append(f"FaceModel.ASSET_NAME is {asset!r}")
+        if 'include("centerface.onnx"' not in gradle or "assets.srcDir(faceModelAssets)" not in gradle:
+            problems.append("app/build.gradle.kts does not put centerface.onnx into the assets")
+        if not re.search(r'noCompress\s*\+=\s*"onnx"', gradle):
+            problems.append("app/build.gradle.kts does not store .onnx uncompressed")
+        if "noBackupFilesDir" not in kotlin:
+            problems.append("the model is not installed into noBackupFilesDir")
+        self.check("face model shipped in assets (uncompressed) and installed into noBackupFilesDir", problems)
         return self.results
+
+    def finding_ids(self) -> list[str]:
+        text_rs = self.root.parent / "core" / "src" / "report" / "text.rs"
+        if not text_rs.exists():
+            return []
+        body = text_rs.read_text()
+        start = body.find("pub fn as_str(self)")
+        end = body.find("pub fn kind(self)")
+        return re.findall(r'FindingId::\w+ => "(\w+)"', body[start:end])
 
 
 def report(results) -> int:
@@ -225,12 +268,17 @@ def self_test(root: Path) -> int:
         ("EN/FR/DE/NL", "app/src/main/res/values-fr/strings.xml", '<string name="batch_pick">', '<string name="batch_pick_typo">'),
         ("<queries>", "app/src/main/AndroidManifest.xml", '<package android:name="com.instagram.android" />', ""),
         ("JNA", "sharesafe/consumer-rules.pro", "-keep class com.sun.jna.** { *; }", ""),
+        ("every finding id", "app/src/main/kotlin/org/sharesafe/app/FindingText.kt", '"lens" to FindingStrings', '"lenses" to FindingStrings'),
+        ("face model", "app/build.gradle.kts", 'noCompress += "onnx"', 'noCompress += "bin"'),
     ]
     failures = 0
     for target_check, path, old, new in mutations:
         with tempfile.TemporaryDirectory() as tmp:
             copy = Path(tmp) / "android"
             shutil.copytree(root, copy, ignore=shutil.ignore_patterns("build", ".gradle"))
+            ids_source = Path(tmp) / "core" / "src" / "report" / "text.rs"
+            ids_source.parent.mkdir(parents=True)
+            shutil.copy(root.parent / "core" / "src" / "report" / "text.rs", ids_source)
             f = copy / path
             text = f.read_text()
             if old not in text:

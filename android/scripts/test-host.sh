@@ -11,7 +11,10 @@
 # kotlinx-coroutines-core-jvm jar that the kotlin-compiler npm package ships (1.8.0); Gradle builds
 # pin their own version (android/gradle/libs.versions.toml).
 #
-# Usage: android/scripts/test-host.sh     Prints PASS/FAIL lines and "android-host: N passed, N failed".
+# Face tests need the CenterFace model (scripts/fetch-face-model.sh: core/assets/ or $SHARESAFE_CACHE)
+# and ../shared/corpus; without them they print SKIPPED, and under CI=true they fail.
+#
+# Usage: android/scripts/test-host.sh     Prints PASS/FAIL/SKIPPED lines and "android-host: N passed, N failed, N skipped".
 set -euo pipefail
 
 android="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"

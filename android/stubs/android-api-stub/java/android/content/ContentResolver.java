@@ -2,5 +2,6 @@
 package android.content;
 public abstract class ContentResolver {
     public final android.database.Cursor query(android.net.Uri uri, String[] projection, String selection, String[] selectionArgs, String sortOrder) { throw new android.Stub(); }
+    public final android.os.ParcelFileDescriptor openFileDescriptor(android.net.Uri uri, String mode) throws java.io.FileNotFoundException { throw new android.Stub(); }
     public final java.io.InputStream openInputStream(android.net.Uri uri) throws java.io.FileNotFoundException { throw new android.Stub(); }
 }

@@ -3,6 +3,10 @@ package android.content;
 public abstract class Context {
     public abstract ContentResolver getContentResolver();
     public abstract java.io.File getCacheDir();
+    public abstract java.io.File getFilesDir();
+    public abstract java.io.File getNoBackupFilesDir();
+    public abstract android.content.res.AssetManager getAssets();
+    public abstract Context getApplicationContext();
     public abstract android.content.pm.PackageManager getPackageManager();
     public abstract String getPackageName();
     public abstract android.content.res.Resources getResources();

@@ -3,6 +3,10 @@ package android.content;
 public class ContextWrapper extends Context {
     public ContentResolver getContentResolver() { throw new android.Stub(); }
     public java.io.File getCacheDir() { throw new android.Stub(); }
+    public java.io.File getFilesDir() { throw new android.Stub(); }
+    public java.io.File getNoBackupFilesDir() { throw new android.Stub(); }
+    public android.content.res.AssetManager getAssets() { throw new android.Stub(); }
+    public Context getApplicationContext() { throw new android.Stub(); }
     public android.content.pm.PackageManager getPackageManager() { throw new android.Stub(); }
     public String getPackageName() { throw new android.Stub(); }
     public android.content.res.Resources getResources() { throw new android.Stub(); }

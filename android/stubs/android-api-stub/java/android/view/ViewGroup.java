@@ -3,4 +3,5 @@ package android.view;
 public abstract class ViewGroup extends View {
     public ViewGroup(android.content.Context context) { super(context); }
     public void addView(View child) { throw new android.Stub(); }
+    public void removeAllViews() { throw new android.Stub(); }
 }

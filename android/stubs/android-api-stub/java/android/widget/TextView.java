@@ -8,4 +8,5 @@ public class TextView extends android.view.View {
     public void setTextSize(float size) { throw new android.Stub(); }
     public CharSequence getHint() { throw new android.Stub(); }
     public final void setHint(CharSequence hint) { throw new android.Stub(); }
+    public void addTextChangedListener(android.text.TextWatcher watcher) { throw new android.Stub(); }
 }

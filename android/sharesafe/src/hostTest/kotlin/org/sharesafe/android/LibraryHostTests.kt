@@ -217,16 +217,20 @@ suspend fun assertThrowsSuspend(block: suspend () -> Unit): Throwable {
 fun main() {
     var passed = 0
     var failed = 0
-    for ((name, test) in tests) {
+    var skipped = 0
+    for ((name, test) in tests + reviewTests) {
         try {
             test()
             println("PASS $name")
             passed++
+        } catch (e: Skipped) {
+            println("SKIPPED $name: ${e.message}")
+            skipped++
         } catch (e: Throwable) {
             println("FAIL $name: ${e::class.simpleName}: ${e.message}")
             failed++
         }
     }
-    println("android-host: $passed passed, $failed failed")
+    println("android-host: $passed passed, $failed failed, $skipped skipped")
     exitProcess(if (failed == 0) 0 else 1)
 }

@@ -20,6 +20,12 @@ import org.sharesafe.ffi.BatchSummary
 import org.sharesafe.ffi.CancelHandle
 import org.sharesafe.ffi.CleanReport
 import org.sharesafe.ffi.CleanedFile
+import org.sharesafe.ffi.PhotoFingerprint
+import org.sharesafe.ffi.PrivacyReport
+import org.sharesafe.ffi.RedactRegion
+import org.sharesafe.ffi.RedactedPhoto
+import org.sharesafe.ffi.RedactionReport
+import org.sharesafe.ffi.RedactionStyle
 import java.io.File
 
 /** One event of a batch clean, in the order they happen: any number of [Progress], then one [Finished]. */
@@ -67,6 +73,64 @@ class ShareSafe(private val ioDispatcher: CoroutineDispatcher = Dispatchers.IO) 
     /** Like [inspectBytes] for a file. */
     suspend fun inspectFile(file: File): CleanReport =
         withContext(ioDispatcher) { org.sharesafe.ffi.inspectFile(file.path) }
+
+    /**
+     * What the photo gives away, in the parent's terms (location, names, tracking codes…), most
+     * severe first, and whether the clean removes each. The values are for the parent's eyes
+     * only: never log a [PrivacyReport].
+     */
+    suspend fun privacyReportBytes(input: ByteArray): PrivacyReport =
+        withContext(ioDispatcher) { org.sharesafe.ffi.privacyReportBytes(input) }
+
+    /** Like [privacyReportBytes] for a file. */
+    suspend fun privacyReportFile(file: File): PrivacyReport =
+        withContext(ioDispatcher) { org.sharesafe.ffi.privacyReportFile(file.path) }
+
+    /**
+     * Like [privacyReportBytes] for an open file descriptor (Android: `ParcelFileDescriptor.fd` of a
+     * shared content URI). The library reads `/proc/self/fd/[fd]` itself; the caller keeps owning
+     * the descriptor and closes it afterwards.
+     */
+    suspend fun privacyReportFd(fd: Int): PrivacyReport =
+        withContext(ioDispatcher) { org.sharesafe.ffi.privacyReportFd(fd) }
+
+    /**
+     * Cleans the file open as [fd] into the new file [output] (never overwritten) without reading
+     * it into memory; the caller keeps owning and closes the descriptor.
+     */
+    suspend fun cleanFd(fd: Int, output: File, cancel: CancelHandle? = null): CleanReport =
+        withContext(ioDispatcher) { org.sharesafe.ffi.cleanFd(fd, output.path, cancel) }
+
+    /**
+     * Cleans the photo and hides [regions] (displayed coordinates, e.g. from
+     * [org.sharesafe.ffi.faceRegion]) in one verified step. Fails closed: no output at all when
+     * anything fails.
+     */
+    suspend fun redactBytes(
+        input: ByteArray,
+        regions: List<RedactRegion>,
+        style: RedactionStyle = RedactionStyle.SOLID_FILL,
+        cancel: CancelHandle? = null,
+    ): RedactedPhoto = withContext(ioDispatcher) { org.sharesafe.ffi.redactBytes(input, regions, style, cancel) }
+
+    /** Like [redactBytes] from file to the new file [output]; [input] is not modified. */
+    suspend fun redactFile(
+        input: File,
+        output: File,
+        regions: List<RedactRegion>,
+        style: RedactionStyle = RedactionStyle.SOLID_FILL,
+        cancel: CancelHandle? = null,
+    ): RedactionReport = withContext(ioDispatcher) {
+        org.sharesafe.ffi.redactFile(input.path, output.path, regions, style, cancel)
+    }
+
+    /** The photo's PDQ fingerprint (what StopNCII / Take It Down match on); nothing else of the photo. */
+    suspend fun fingerprintBytes(photo: ByteArray): PhotoFingerprint =
+        withContext(ioDispatcher) { org.sharesafe.ffi.fingerprintBytes(photo) }
+
+    /** Like [fingerprintBytes] for a file. */
+    suspend fun fingerprintFile(file: File): PhotoFingerprint =
+        withContext(ioDispatcher) { org.sharesafe.ffi.fingerprintFile(file.path) }
 
     /**
      * Cleans [inputs] into [outputDir] (or each in place when [outputDir] is null), [jobs] at a time

@@ -15,9 +15,16 @@ import android.provider.MediaStore
 import android.provider.OpenableColumns
 import kotlinx.coroutines.Dispatchers
 import kotlinx.coroutines.withContext
+import org.sharesafe.android.DescriptorLease
+import org.sharesafe.android.FaceModel
+import org.sharesafe.android.ShareSafe
 import org.sharesafe.android.StreamLimits
 import org.sharesafe.android.copyAtMost
 import org.sharesafe.android.readAtMost
+import org.sharesafe.android.viaDescriptorOrStream
+import org.sharesafe.ffi.CancelHandle
+import org.sharesafe.ffi.CleanReport
+import org.sharesafe.ffi.PrivacyReport
 import java.io.File
 import java.io.FileNotFoundException
 import java.io.IOException
@@ -59,6 +66,78 @@ suspend fun ContentResolver.copySharedToFile(uri: Uri, target: File, limitBytes:
             throw e
         }
     }
+
+/**
+ * A seekable descriptor for [uri], or null when the provider gives none or only a pipe or socket
+ * (`statSize` is -1 for those: the library needs to seek). The caller closes the lease.
+ */
+fun ContentResolver.openSeekableDescriptor(uri: Uri): DescriptorLease? {
+    val pfd = try {
+        openFileDescriptor(uri, "r")
+    } catch (e: FileNotFoundException) {
+        null
+    } catch (e: UnsupportedOperationException) {
+        null
+    } ?: return null
+    if (pfd.statSize < 0) {
+        pfd.close()
+        return null
+    }
+    return DescriptorLease(pfd.fd, pfd)
+}
+
+/**
+ * The privacy report of the shared [uri]: read by the library from its file descriptor, or, for
+ * providers that give none, from a bounded in-memory read ([StreamLimits.MAX_IN_MEMORY_BYTES]).
+ */
+suspend fun ContentResolver.privacyReport(uri: Uri, shareSafe: ShareSafe = ShareSafe()): PrivacyReport =
+    withContext(Dispatchers.IO) {
+        viaDescriptorOrStream(
+            { openSeekableDescriptor(uri) },
+            { fd -> shareSafe.privacyReportFd(fd) },
+            { shareSafe.privacyReportBytes(readSharedBytes(uri)) },
+        )
+    }
+
+/**
+ * Cleans the shared [uri] into the new file [output]: through its file descriptor, or, for
+ * providers that give none, through a bounded copy to [scratch] (private cache, deleted after).
+ */
+suspend fun ContentResolver.cleanToFile(
+    uri: Uri,
+    output: File,
+    scratch: File,
+    shareSafe: ShareSafe = ShareSafe(),
+    cancel: CancelHandle? = null,
+): CleanReport = withContext(Dispatchers.IO) {
+    viaDescriptorOrStream(
+        { openSeekableDescriptor(uri) },
+        { fd -> shareSafe.cleanFd(fd, output, cancel) },
+        {
+            try {
+                copySharedToFile(uri, scratch)
+                shareSafe.cleanFile(scratch, output, cancel)
+            } finally {
+                scratch.delete()
+            }
+        },
+    )
+}
+
+/**
+ * The face model from the app's assets as a file: the core's detector (tract) loads models from
+ * a path and an asset is not a file, so it is copied once into noBackupFilesDir (re-creatable,
+ * kept out of backups) and reused after that.
+ */
+suspend fun Context.installedFaceModel(): File = withContext(Dispatchers.IO) {
+    val target = File(noBackupFilesDir, FaceModel.ASSET_NAME)
+    val length = try {
+        assets.openFd(FaceModel.ASSET_NAME).use { it.length }.takeIf { it >= 0 }
+    } catch (e: IOException) {
+        null // a compressed asset has no descriptor; the copy's own checks still apply
+    }
+    FaceModel.installOnce(target, length) { assets.open(FaceModel.ASSET_NAME) }
+}
 
 /** True when the parent allowed ShareSafe to see where their photos were taken (ACCESS_MEDIA_LOCATION). */
 fun Context.mayReadOriginalLocation(): Boolean =

@@ -1,0 +1,6 @@
+// COMPILE-ONLY STUB of the Android SDK (see android/stubs/README.md): declares only the signatures ShareSafe uses, so kotlinc can type-check the app on a machine without the SDK. Never shipped; every body throws.
+package android.text;
+public interface Spanned extends CharSequence {
+    int SPAN_EXCLUSIVE_EXCLUSIVE = 33;
+    <T> T[] getSpans(int start, int end, Class<T> type);
+}

@@ -1,0 +1,5 @@
+// COMPILE-ONLY STUB of the Android SDK (see android/stubs/README.md): declares only the signatures ShareSafe uses, so kotlinc can type-check the app on a machine without the SDK. Never shipped; every body throws.
+package android.widget;
+public class CheckBox extends CompoundButton {
+    public CheckBox(android.content.Context context) { super(context); }
+}
