@@ -115,7 +115,7 @@ interface LibC : com.sun.jna.Library {
 
 val libc: LibC by lazy { com.sun.jna.Native.load("c", LibC::class.java) }
 
-const val RISKY_CAPTION = "\uD83C\uDF89 Lisa Peeters (7) at Sint-Jozef school in Mamer #lisa2019"
+const val RISKY_CAPTION = "\uD83C\uDF89 Lisa Peeters (7) at Sint-Jozef school in Mamer #bathtime"
 
 val modelPath: String
     get() = File(repo, "core/assets/centerface.onnx").also {

@@ -257,7 +257,7 @@ def privacy_report_of_clean_copy_is_empty(s, tmp_path):
     assert not {"gps_location", "fbmd"} & set(after.signals)
 
 
-RISKY_CAPTION = "🎉 Lisa Peeters (7) at Sint-Jozef school in Mamer #lisa2019"
+RISKY_CAPTION = "🎉 Lisa Peeters (7) at Sint-Jozef school in Mamer #bathtime"
 
 
 def utf16_slice(text, start, end):

@@ -699,7 +699,7 @@ fn privacy_report_of_clean_copy_is_empty(s: &Scenario) {
         .all(|x| x != "gps_location" && x != "fbmd"));
 }
 
-const RISKY_CAPTION: &str = "🎉 Lisa Peeters (7) at Sint-Jozef school in Mamer #lisa2019";
+const RISKY_CAPTION: &str = "🎉 Lisa Peeters (7) at Sint-Jozef school in Mamer #bathtime";
 
 fn caption_warnings(s: &Scenario) {
     assert_eq!(s.expect, "caption");

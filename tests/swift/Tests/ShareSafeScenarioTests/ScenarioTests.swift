@@ -403,7 +403,7 @@ final class ScenarioTests: XCTestCase {
 
     // ---- report, caption, tips, faces, fingerprints, file descriptors ----
 
-    static let riskyCaption = "🎉 Lisa Peeters (7) at Sint-Jozef school in Mamer #lisa2019"
+    static let riskyCaption = "🎉 Lisa Peeters (7) at Sint-Jozef school in Mamer #bathtime"
 
     func privacyReportLocation(_ s: Scenario) async throws {
         let want = s.expect.dropFirst("gps:".count).split(separator: ",").map { Double($0)! }
