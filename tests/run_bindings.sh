@@ -52,7 +52,7 @@ build_and_generate() ( # a subshell, so that `set -e` ends with it
     # sharesafe-ffi/test-hooks` (scripts/test.sh), so after it every crate here is already fresh:
     # building the cdylib and the bindgen with another feature unification would rebuild tract
     # and everything under it. The scenarios' model comes from the project's own (cached) fetch.
-    cargo build --quiet --locked --workspace --all-targets --features sharesafe-ffi/test-hooks
+    bash "$repo/scripts/build-host-library.sh"
     bash scripts/fetch-face-model.sh "$repo/core/assets" >/dev/null
     rm -rf "$out"
     mkdir -p "$lib_dir"

@@ -25,8 +25,8 @@ coroutines="$(dirname "$kotlinc")/../lib/kotlinx-coroutines-core-jvm.jar"
 jna=/usr/share/java/jna.jar
 
 cd "$repo"
-cargo build --quiet -p sharesafe-ffi
-cargo build --quiet -p uniffi-bindgen
+# The test command's own feature set, so this reuses its build (see the script).
+bash "$repo/scripts/build-host-library.sh"
 rm -rf "$out"
 mkdir -p "$out/stub-classes" "$out/r" "$out/app"
 

@@ -32,8 +32,8 @@ jna=/usr/share/java/jna.jar
 [[ -f "$coroutines" && -f "$jna" ]] || { echo "android-host: missing $coroutines or $jna"; exit 1; }
 
 cd "$repo"
-cargo build --quiet -p sharesafe-ffi
-cargo build --quiet -p uniffi-bindgen
+# The test command's own feature set, so this reuses its build (see the script).
+bash "$repo/scripts/build-host-library.sh"
 rm -rf "$out"
 mkdir -p "$out"
 "$target/debug/uniffi-bindgen" generate --library "$lib_dir/libsharesafe_ffi.so" --language kotlin \
