@@ -103,3 +103,23 @@ extension ShareSafe {
         }
     }
 }
+
+extension FaceDetection {
+    /// The box of `face` in a picture of this photo shown at `size` (a downsampled preview keeps
+    /// the photo's aspect ratio, so one scale per axis maps displayed pixels to points).
+    public func box(of face: DetectedFace, shownAt size: CGSize) -> CGRect {
+        guard width > 0, height > 0 else { return .zero }
+        let sx = size.width / CGFloat(width)
+        let sy = size.height / CGFloat(height)
+        return CGRect(
+            x: CGFloat(face.x) * sx, y: CGFloat(face.y) * sy,
+            width: CGFloat(face.width) * sx, height: CGFloat(face.height) * sy)
+    }
+
+    /// The size a preview of this photo takes when fitted into `bounds`, aspect ratio kept.
+    public func fittedSize(in bounds: CGSize) -> CGSize {
+        guard width > 0, height > 0, bounds.width > 0, bounds.height > 0 else { return .zero }
+        let scale = min(bounds.width / CGFloat(width), bounds.height / CGFloat(height))
+        return CGSize(width: CGFloat(width) * scale, height: CGFloat(height) * scale)
+    }
+}

@@ -228,6 +228,17 @@ final class ReviewFeatureTests: XCTestCase {
             XCTAssertLessThanOrEqual(region.y + region.height, detection.height)
         }
 
+        // The overlay's geometry: a preview fitted into a box keeps the aspect ratio, and a face
+        // box scales with it.
+        let fitted = detection.fittedSize(in: CGSize(width: 300, height: 300))
+        XCTAssertEqual(fitted.width / fitted.height, CGFloat(detection.width) / CGFloat(detection.height), accuracy: 0.01)
+        XCTAssertTrue(abs(fitted.width - 300) < 0.01 || abs(fitted.height - 300) < 0.01)
+        let face = detection.faces[0]
+        let box = detection.box(of: face, shownAt: fitted)
+        XCTAssertEqual(box.minX, CGFloat(face.x) * fitted.width / CGFloat(detection.width), accuracy: 0.01)
+        XCTAssertLessThanOrEqual(box.maxX, fitted.width + 1)
+        XCTAssertLessThanOrEqual(box.maxY, fitted.height + 1)
+
         var selection = FaceSelection(detection: detection)
         XCTAssertEqual(selection.regions.count, detection.faces.count, "every face hidden by default")
         XCTAssertTrue(selection.needsRedaction)
