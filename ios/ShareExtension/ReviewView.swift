@@ -25,7 +25,7 @@ struct ReviewView: View {
                     }
                 }
                 .sheet(isPresented: $model.showingShareSheet) {
-                    ActivityView(files: model.filesToShare.map(\.url)) { activityType, sent in
+                    ActivityView(files: model.filesToShare.map { $0.url }) { activityType, sent in
                         model.shareSheetFinished(activityType: activityType, sent: sent)
                     }
                 }

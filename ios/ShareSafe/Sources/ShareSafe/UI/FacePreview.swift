@@ -114,7 +114,7 @@ public struct HighlightedCaption: View {
             guard let stringRange = Range(warning.nsRange, in: text),
                   let range = Range(stringRange, in: attributed) else { continue }
             attributed[range].backgroundColor = HighlightedCaption.colour(for: warning.severity).opacity(0.35)
-            attributed[range].underlineStyle = .single
+            attributed[range].underlineStyle = Text.LineStyle.single
         }
         return attributed
     }
