@@ -263,6 +263,35 @@ final class ReviewFeatureTests: XCTestCase {
         XCTAssertNotEqual(inMemory.data, try Data(contentsOf: photo))
     }
 
+    func testFaceSelectionStartsAllHiddenAndRegionsComeFromTheCore() {
+        // Needs neither the model nor the corpus: a detection as the detector reports one.
+        let landmarks = (0..<5).map { FacePoint(x: Float($0), y: Float($0)) }
+        let faces = [
+            DetectedFace(index: 0, x: 100, y: 50, width: 40, height: 50, confidence: 0.9, landmarks: landmarks),
+            DetectedFace(index: 1, x: 300, y: 200, width: 20, height: 25, confidence: 0.7, landmarks: landmarks),
+        ]
+        let detection = FaceDetection(width: 640, height: 480, faces: faces)
+        var selection = FaceSelection(detection: detection)
+        XCTAssertEqual(selection.hidden, [0, 1], "every face hidden until the parent shows it")
+        XCTAssertEqual(selection.regions.count, 2)
+        for (face, region) in zip(faces, selection.regions) {
+            // The core's margins (hair, ears) make the region at least the box.
+            XCTAssertLessThanOrEqual(Float(region.x), face.x)
+            XCTAssertLessThanOrEqual(Float(region.y), face.y)
+            XCTAssertGreaterThanOrEqual(Float(region.x + region.width), face.x + face.width)
+            XCTAssertGreaterThanOrEqual(Float(region.y + region.height), face.y + face.height)
+            XCTAssertEqual(region, face.redactRegion)
+        }
+        selection.setHidden(0, false)
+        selection.setHidden(1, false)
+        XCTAssertFalse(selection.needsRedaction, "all shown: the clean copy is shared as it is")
+        XCTAssertEqual(selection.regions, [])
+        let half = detection.box(of: faces[0], shownAt: CGSize(width: 320, height: 240))
+        XCTAssertEqual(half, CGRect(x: 50, y: 25, width: 20, height: 25))
+        XCTAssertEqual(detection.fittedSize(in: CGSize(width: 320, height: 320)), CGSize(width: 320, height: 240))
+        XCTAssertEqual(FaceDetection(width: 0, height: 0, faces: []).fittedSize(in: CGSize(width: 10, height: 10)), .zero)
+    }
+
     func testRedactionFailsClosedAndAMissingModelIsNamed() async throws {
         let output = workspace.outputURL(extension: "jpg")
         let text = workspace.root.appendingPathComponent("note.txt")
