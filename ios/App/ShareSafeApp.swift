@@ -30,7 +30,7 @@ struct TipsView: View {
             List {
                 Section { Text(L10n.string("app.intro")) }
                 Section(L10n.string("app.tips_photo_header")) {
-                    ForEach(tips) { tip in
+                    ForEach(tips, id: \.id) { tip in
                         VStack(alignment: .leading, spacing: 4) {
                             Label(tip.title, systemImage: "lightbulb").font(.subheadline.weight(.semibold))
                             Text(tip.text).font(.footnote).foregroundStyle(.secondary)

@@ -72,7 +72,7 @@ struct ReviewView: View {
             let tips = model.tips
             if !tips.isEmpty {
                 Section(L10n.string("review.tips_header")) {
-                    ForEach(tips) { tip in
+                    ForEach(tips, id: \.id) { tip in
                         VStack(alignment: .leading, spacing: 2) {
                             Label(tip.title, systemImage: "lightbulb").font(.subheadline.weight(.semibold))
                             Text(tip.text).font(.footnote).foregroundStyle(.secondary)

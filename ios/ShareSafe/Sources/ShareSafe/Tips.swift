@@ -30,5 +30,3 @@ public enum Tips {
         sharingKeys.map { L10n.string($0, language: language) }
     }
 }
-
-extension PrivacyTip: Identifiable {}
