@@ -3,7 +3,7 @@
 # ship runs the same scenarios (tests/scenarios.tsv) on this machine. This script builds the
 # cdylib (with the `test-hooks` feature), generates the Kotlin, Swift and Python bindings with the
 # workspace's own uniffi-bindgen, and runs the four suites:
-#   Rust    cargo test -p sharesafe-ffi (the scenarios through the exported Rust functions)
+#   Rust    the `scenarios` test of sharesafe-ffi (the scenarios through the exported Rust functions)
 #   Kotlin  kotlinc + JNA on the host JVM, coroutines driving the suspend functions
 #   Swift   swift test (XCTest) inside the Debian trixie chroot of scripts/setup-swift.sh
 #   Python  pytest against the generated module, then against the wheel built by maturin
@@ -48,10 +48,12 @@ cd "$repo" || exit 1
 
 build_and_generate() ( # a subshell, so that `set -e` ends with it
     set -e
-    cargo build --quiet -p sharesafe-ffi --features test-hooks
-    # Built exactly as maturin runs it (`cargo run --bin uniffi-bindgen` at the workspace root, so
-    # with the same feature unification): maturin then reuses this build instead of redoing it.
-    cargo build --quiet --bin uniffi-bindgen
+    # The same units, features and profile as CI's `cargo test --workspace --locked --features
+    # sharesafe-ffi/test-hooks` (scripts/test.sh), so after it every crate here is already fresh:
+    # building the cdylib and the bindgen with another feature unification would rebuild tract
+    # and everything under it. The scenarios' model comes from the project's own (cached) fetch.
+    cargo build --quiet --locked --workspace --all-targets --features sharesafe-ffi/test-hooks
+    bash scripts/fetch-face-model.sh "$repo/core/assets" >/dev/null
     rm -rf "$out"
     mkdir -p "$lib_dir"
     cp "$target/debug/libsharesafe_ffi.so" "$lib"
@@ -63,7 +65,10 @@ build_and_generate() ( # a subshell, so that `set -e` ends with it
 )
 
 run_rust() {
-    cargo test -p sharesafe-ffi --features test-hooks -- --nocapture 2>&1 |
+    # Workspace-wide selection for the same feature unification as the build above (only
+    # sharesafe-ffi has a `scenarios` test, so only it runs).
+    cargo test --locked --workspace --features sharesafe-ffi/test-hooks --test scenarios \
+        -- --nocapture 2>&1 |
         grep -E '^(PASS|FAIL|rust scenarios:|test result:|test .* FAILED|failures:|thread .* panicked)'
     return "${PIPESTATUS[0]}"
 }

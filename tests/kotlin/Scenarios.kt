@@ -22,7 +22,12 @@ fun loadScenarios(): List<Scenario> {
         .map { line -> line.split("\t").also { check(it.size == 3) { "row must have 3 columns: $line" } } }
     check(rows.first() == listOf("id", "input", "expect")) { "first row is the header" }
     return rows.drop(1).map { (id, input, expect) ->
-        Scenario(id, if (input == "-") null else File(corpus, input), expect)
+        val file = when {
+            input == "-" -> null
+            input.startsWith("repo:") -> File(repo, input.removePrefix("repo:"))
+            else -> File(corpus, input)
+        }
+        Scenario(id, file, expect)
     }
 }
 
@@ -100,6 +105,27 @@ class Recorder(private val cancel: CancelHandle?, private val cancelAfter: ULong
         if (cancel != null && progress.done >= cancelAfter) cancel.cancel()
         seen.add(progress)
     }
+}
+
+/** libc's open(2) and close(2) through JNA: the plain JVM has no public way to get a file's fd. */
+interface LibC : com.sun.jna.Library {
+    fun open(path: String, flags: Int): Int
+    fun close(fd: Int): Int
+}
+
+val libc: LibC by lazy { com.sun.jna.Native.load("c", LibC::class.java) }
+
+const val RISKY_CAPTION = "\uD83C\uDF89 Lisa Peeters (7) at Sint-Jozef school in Mamer #lisa2019"
+
+val modelPath: String
+    get() = File(repo, "core/assets/centerface.onnx").also {
+        check(it.isFile) { "run scripts/fetch-face-model.sh first" }
+    }.path
+
+fun overlaps(f: DetectedFace, r: RedactRegion): Boolean {
+    val ix = minOf(f.x + f.width, (r.x + r.width).toFloat()) - maxOf(f.x, r.x.toFloat())
+    val iy = minOf(f.y + f.height, (r.y + r.height).toFloat()) - maxOf(f.y, r.y.toFloat())
+    return ix > 0 && iy > 0
 }
 
 fun tempDir(s: Scenario): File = Files.createTempDirectory("sharesafe-kt-${s.id}").toFile()
@@ -264,6 +290,140 @@ val scenarios: Map<String, suspend (Scenario) -> Unit> = mapOf(
     "panic_is_internal_error" to { s ->
         s.assertError { triggerPanicForTests() }
         s.assertError { triggerAsyncPanicForTests() }
+    },
+    "privacy_report_location" to { s ->
+        val (lat, lon) = s.expect.removePrefix("gps:").split(",").map { it.toDouble() }
+        val report = privacyReportBytes(s.file().readBytes())
+        val gps = report.findings.first { it.category == FindingCategory.LOCATION && it.latitude != null }
+        check(gps.severity == FindingSeverity.HIGH)
+        check(Math.abs(gps.latitude!! - lat) < 1e-4 && Math.abs(gps.longitude!! - lon) < 1e-4) { "position off" }
+        check(gps.mapLink!!.contains("openstreetmap") && gps.foundIn.isNotEmpty())
+        check(report.findings.any { it.category == FindingCategory.TRACKING_ID && it.id == "facebook_fbmd" })
+        check(report.findings.any { it.category == FindingCategory.PEOPLE && it.id == "person_name" })
+        check(report.signals.containsAll(listOf("gps_location", "fbmd"))) { "signals ${report.signals}" }
+        check(!report.locationAlreadyHidden)
+        check(report.findings.all { it.removedByClean })
+        val ranks = report.findings.map { it.severity.ordinal }
+        check(ranks == ranks.sorted()) { "most severe first" }
+        check(findingIds().containsAll(report.findings.map { it.id }))
+        check(privacyReportFile(s.file().path) == report)
+    },
+    "privacy_report_of_clean_copy_is_empty" to { s ->
+        check(s.expect == "no_high_or_medium")
+        val b = s.file().readBytes()
+        check(privacyReportBytes(b).findings.any { it.severity != FindingSeverity.INFO })
+        val after = privacyReportBytes(cleanBytes(b, null).bytes)
+        val left = after.findings.filter { it.severity != FindingSeverity.INFO }.map { it.id }
+        check(left.isEmpty()) { "left after a clean: $left" }
+        check(after.signals.none { it == "gps_location" || it == "fbmd" })
+    },
+    "caption_warnings" to { s ->
+        check(s.expect == "caption")
+        val check = checkCaption(RISKY_CAPTION, "en")
+        val kinds = check.warnings.map { it.kind }.toSet()
+        val want = setOf(CaptionWarningKind.FULL_NAME, CaptionWarningKind.SCHOOL, CaptionWarningKind.LOCATION, CaptionWarningKind.SEARCHABLE_HASHTAG)
+        check(kinds.containsAll(want)) { "kinds $kinds" }
+        val codePoints = RISKY_CAPTION.codePoints().toArray()
+        for (w in check.warnings) {
+            // Kotlin strings are UTF-16: the utf16 offsets index them directly.
+            check(RISKY_CAPTION.substring(w.utf16Start.toInt(), w.utf16End.toInt()) == w.text) { "utf16 span of ${w.kind}" }
+            check(String(codePoints, w.start.toInt(), (w.end - w.start).toInt()) == w.text) { "char span of ${w.kind}" }
+            check(w.utf16Start > w.start) { "the emoji makes the offsets differ" }
+            check(w.reason.isNotEmpty() && w.reasonId.isNotEmpty())
+        }
+        check(check.reportLanguage == "en" && check.overall != null)
+        check(check.combined.isNotEmpty()) { "name + school is a combined risk" }
+        check(!check.saferCaption.contains("Peeters")) { "the name survived the safer caption" }
+    },
+    "tips_for_report_and_caption" to { s ->
+        check(s.expect == "tips")
+        val report = privacyReportBytes(s.file().readBytes())
+        val caption = checkCaption(RISKY_CAPTION, "en")
+        val en = tipsFor(report, caption, "en")
+        val fr = tipsFor(report, caption, "fr")
+        check(en.isNotEmpty() && en.any { it.id == "turn_off_camera_location" })
+        check(en.map { it.id } == fr.map { it.id })
+        check(en.zip(fr).all { (e, f) -> e.title != f.title }) { "French titles are French" }
+        val captionOnly = tipsFor(null, caption, "en")
+        check(captionOnly.isNotEmpty() && captionOnly.none { it.id == "turn_off_camera_location" })
+        check(tipsFor(null, null, "en").isEmpty())
+        val allEn = allTips("en")
+        val allDe = allTips("de")
+        check(allEn.size == allDe.size && allEn.size >= en.size)
+        check(allDe.zip(allEn).any { (d, e) -> d.text != e.text })
+    },
+    "faces_detected_and_redacted" to { s ->
+        check(s.expect == "faces_redacted")
+        FaceDetector(modelPath).use { detector ->
+            val photo = s.file().readBytes()
+            val found = detector.detectBytes(photo)
+            check(found.faces.isNotEmpty()) { "the photo shows faces" }
+            check(found.width > 0u && found.height > 0u)
+            check(found.faces.all { it.confidence >= 0.5f && it.landmarks.size == 5 })
+            val regions = found.faces.map { faceRegion(it) }
+            check(regions.zip(found.faces).all { (r, f) -> r.width.toFloat() >= f.width && r.height.toFloat() >= f.height }) { "margins grow the box" }
+            val redacted = redactBytes(photo, regions, RedactionStyle.SOLID_FILL, null)
+            check(redacted.report.outputBytes == redacted.data.size.toULong())
+            check(redacted.report.regions.isNotEmpty())
+            check(!hasGps(redacted.data))
+            check(exifIfd0(redacted.data).keys.all { it == 0x0112 }) { "EXIF beyond the orientation survived" }
+            val again = detector.detectBytes(redacted.data)
+            check(again.faces.none { f -> redacted.report.regions.any { overlaps(f, it) } }) { "a face is left in a redacted region" }
+            check(again.faces.size < found.faces.size)
+        }
+    },
+    "redaction_fails_closed" to { s ->
+        val dir = tempDir(s)
+        val b = s.file().readBytes()
+        val truncated = File(dir, "truncated.jpg").apply { writeBytes(b.copyOfRange(0, b.size / 2)) }
+        val out = File(dir, "out.jpg")
+        val region = RedactRegion(0u, 0u, 16u, 16u)
+        val msg = s.assertError { redactFile(truncated.path, out.path, listOf(region), RedactionStyle.SOLID_FILL, null) }
+        check(!msg.contains(dir.path)) { "path in message: $msg" }
+        check(!out.exists()) { "a failed redaction wrote its output" }
+        check(dir.listFiles()!!.map { it.name } == listOf("truncated.jpg")) { "only the input is left" }
+        s.assertError { redactBytes(b.copyOfRange(0, b.size / 2), listOf(region), RedactionStyle.STICKER, null) }
+        dir.deleteRecursively()
+    },
+    "fingerprint_and_ledger" to { s ->
+        val published = s.expect.removePrefix("pdq:")
+        val fp = fingerprintFile(s.file().path)
+        val distance = pdqDistance(fp.pdqHex, published)
+        check(distance <= 16u) { "distance $distance to the published hash" }
+        check(!fp.lowQuality && fp.quality >= 50u)
+        try { pdqDistance("xyz", published); error("a bad hash was accepted") } catch (e: ShareSafeException.Damaged) { }
+        val dir = tempDir(s)
+        val path = File(dir, "ledger.bin").path
+        SharedPhotoLedger.open(path).use { ledger ->
+            check(ledger.count() == 0uL)
+            ledger.record(fp, "org.example.chat")
+            val same = ledger.find(fp)
+            check(same.size == 1 && same[0].distance == 0u && same[0].targetApp == "org.example.chat" && same[0].pdqHex == fp.pdqHex) { "find: $same" }
+            check(same[0].sharedAtUnix > 1_600_000_000L)
+            val rotated = fingerprintFile(File(s.file().parentFile, "bridge-2-rotate-90.jpg").path)
+            check(pdqDistance(rotated.pdqHex, fp.pdqHex) > 31u)
+            check(ledger.find(rotated).size == 1) { "found in any orientation" }
+            val export = ledger.exportText()
+            check(export.contains(fp.pdqHex) && !export.contains("org.example.chat"))
+        }
+        SharedPhotoLedger.open(path).use { check(it.count() == 1uL) { "reopened count ${it.count()}" } }
+        dir.deleteRecursively()
+    },
+    "clean_from_fd" to { s ->
+        check(s.expect == "no_gps")
+        val dir = tempDir(s)
+        val out = File(dir, "clean.jpg")
+        val fd = libc.open(s.file().path, 0 /* O_RDONLY */)
+        check(fd >= 0) { "open(2) failed" }
+        try {
+            check("gps_location" in privacyReportFd(fd).signals)
+            val report = cleanFd(fd, out.path, null)
+            check(!hasGps(out.readBytes()) && report.outputBytes == out.length().toULong())
+        } finally {
+            libc.close(fd)
+        }
+        try { cleanFd(-1, File(dir, "x.jpg").path, null); error("fd -1 was accepted") } catch (e: ShareSafeException.Storage) { }
+        dir.deleteRecursively()
     },
 )
 

@@ -20,10 +20,14 @@ def load_scenarios():
         assert len(cols) == 3, f"scenario row must have 3 tab-separated columns: {line!r}"
         rows.append(cols)
     assert rows[0] == ["id", "input", "expect"], "first row is the header"
-    return [
-        {"id": i, "input": None if inp == "-" else CORPUS / inp, "expect": exp}
-        for i, inp, exp in rows[1:]
-    ]
+    def where(inp):
+        if inp == "-":
+            return None
+        if inp.startswith("repo:"):
+            return REPO / inp[len("repo:") :]
+        return CORPUS / inp
+
+    return [{"id": i, "input": where(inp), "expect": exp} for i, inp, exp in rows[1:]]
 
 
 @pytest.fixture(scope="session")

@@ -2,12 +2,13 @@
 built by maturin): the same rows the Rust, Kotlin and Swift tests run."""
 
 import asyncio
+import os
 import shutil
 
 import pytest
 
 import sharesafe_ffi as ss
-from conftest import exif_ifd0, has_gps, icc_segments, load_scenarios
+from conftest import REPO, exif_ifd0, has_gps, icc_segments, load_scenarios
 
 SCENARIOS = load_scenarios()
 
@@ -225,12 +226,173 @@ def panic_is_internal_error(s, tmp_path):
     assert_error(s, ss.trigger_async_panic_for_tests())
 
 
+def privacy_report_location(s, tmp_path):
+    lat, lon = (float(x) for x in s["expect"].removeprefix("gps:").split(","))
+    report = run(ss.privacy_report_bytes(s["input"].read_bytes()))
+    gps = next(f for f in report.findings if f.category == ss.FindingCategory.LOCATION and f.latitude is not None)
+    assert gps.severity == ss.FindingSeverity.HIGH
+    assert abs(gps.latitude - lat) < 1e-4 and abs(gps.longitude - lon) < 1e-4
+    assert "openstreetmap" in gps.map_link and gps.found_in
+    assert any(f.category == ss.FindingCategory.TRACKING_ID and f.id == "facebook_fbmd" for f in report.findings)
+    assert any(f.category == ss.FindingCategory.PEOPLE and f.id == "person_name" for f in report.findings)
+    assert {"gps_location", "fbmd"} <= set(report.signals)
+    assert not report.location_already_hidden
+    assert all(f.removed_by_clean for f in report.findings)
+    order = [ss.FindingSeverity.HIGH, ss.FindingSeverity.MEDIUM, ss.FindingSeverity.INFO]
+    ranks = [order.index(f.severity) for f in report.findings]
+    assert ranks == sorted(ranks), "most severe first"
+    assert {f.id for f in report.findings} <= set(ss.finding_ids())
+    assert run(ss.privacy_report_file(str(s["input"]))) == report
+
+
+def privacy_report_of_clean_copy_is_empty(s, tmp_path):
+    assert s["expect"] == "no_high_or_medium"
+    b = s["input"].read_bytes()
+    before = run(ss.privacy_report_bytes(b))
+    assert any(f.severity != ss.FindingSeverity.INFO for f in before.findings)
+    cleaned = run(ss.clean_bytes(b, None))
+    after = run(ss.privacy_report_bytes(cleaned.bytes))
+    left = [f.id for f in after.findings if f.severity != ss.FindingSeverity.INFO]
+    assert left == [], left
+    assert not {"gps_location", "fbmd"} & set(after.signals)
+
+
+RISKY_CAPTION = "🎉 Lisa Peeters (7) at Sint-Jozef school in Mamer #lisa2019"
+
+
+def utf16_slice(text, start, end):
+    return text.encode("utf-16-le")[2 * start : 2 * end].decode("utf-16-le")
+
+
+def caption_warnings(s, tmp_path):
+    assert s["expect"] == "caption"
+    check = ss.check_caption(RISKY_CAPTION, "en")
+    kinds = {w.kind for w in check.warnings}
+    K = ss.CaptionWarningKind
+    assert {K.FULL_NAME, K.SCHOOL, K.LOCATION, K.SEARCHABLE_HASHTAG} <= kinds, kinds
+    for w in check.warnings:
+        assert utf16_slice(RISKY_CAPTION, w.utf16_start, w.utf16_end) == w.text
+        assert RISKY_CAPTION[w.start : w.end] == w.text  # Python indexes by code point
+        assert w.utf16_start > w.start, "the emoji makes the offsets differ"
+        assert w.reason and w.reason_id
+    assert check.report_language == "en"
+    assert check.overall is not None
+    assert check.combined, "name + school is a combined risk"
+    assert "Peeters" not in check.safer_caption
+
+
+def tips_for_report_and_caption(s, tmp_path):
+    assert s["expect"] == "tips"
+    report = run(ss.privacy_report_bytes(s["input"].read_bytes()))
+    check = ss.check_caption(RISKY_CAPTION, "en")
+    en = ss.tips_for(report, check, "en")
+    fr = ss.tips_for(report, check, "fr")
+    assert en and "turn_off_camera_location" in [t.id for t in en]
+    assert [t.id for t in en] == [t.id for t in fr]
+    assert all(e.title != f.title for e, f in zip(en, fr))
+    caption_only = ss.tips_for(None, check, "en")
+    assert caption_only and "turn_off_camera_location" not in [t.id for t in caption_only]
+    assert ss.tips_for(None, None, "en") == []
+    all_en, all_de = ss.all_tips("en"), ss.all_tips("de")
+    assert len(all_en) == len(all_de) >= len(en)
+    assert any(d.text != e.text for d, e in zip(all_de, all_en))
+
+
+def model_path():
+    p = REPO / "core" / "assets" / "centerface.onnx"
+    assert p.is_file(), "run scripts/fetch-face-model.sh first"
+    return str(p)
+
+
+def overlaps(f, r):
+    ix = min(f.x + f.width, r.x + r.width) - max(f.x, r.x)
+    iy = min(f.y + f.height, r.y + r.height) - max(f.y, r.y)
+    return ix > 0 and iy > 0
+
+
+def faces_detected_and_redacted(s, tmp_path):
+    assert s["expect"] == "faces_redacted"
+    detector = ss.FaceDetector(model_path())
+    photo = s["input"].read_bytes()
+    found = run(detector.detect_bytes(photo))
+    assert found.faces, "the photo shows faces"
+    assert found.width > 0 and found.height > 0
+    for f in found.faces:
+        assert f.confidence >= 0.5 and len(f.landmarks) == 5
+    regions = [ss.face_region(f) for f in found.faces]
+    for r, f in zip(regions, found.faces):
+        assert r.width >= f.width and r.height >= f.height, "margins grow the box"
+    redacted = run(ss.redact_bytes(photo, regions, ss.RedactionStyle.SOLID_FILL, None))
+    assert redacted.report.output_bytes == len(redacted.data)
+    assert redacted.report.regions
+    assert not has_gps(redacted.data)
+    assert set(exif_ifd0(redacted.data)) <= {0x0112}, "EXIF beyond the orientation survived"
+    again = run(detector.detect_bytes(redacted.data))
+    assert not any(overlaps(f, r) for f in again.faces for r in redacted.report.regions)
+    assert len(again.faces) < len(found.faces)
+
+
+def redaction_fails_closed(s, tmp_path):
+    b = s["input"].read_bytes()
+    truncated = tmp_path / "truncated.jpg"
+    truncated.write_bytes(b[: len(b) // 2])
+    out = tmp_path / "out.jpg"
+    region = ss.RedactRegion(x=0, y=0, width=16, height=16)
+    msg = assert_error(s, ss.redact_file(str(truncated), str(out), [region], ss.RedactionStyle.SOLID_FILL, None))
+    assert str(tmp_path) not in msg, msg
+    assert not out.exists(), "a failed redaction wrote its output"
+    assert [p.name for p in tmp_path.iterdir()] == ["truncated.jpg"]
+    assert_error(s, ss.redact_bytes(b[: len(b) // 2], [region], ss.RedactionStyle.STICKER, None))
+
+
+def fingerprint_and_ledger(s, tmp_path):
+    published = s["expect"].removeprefix("pdq:")
+    fp = run(ss.fingerprint_file(str(s["input"])))
+    assert ss.pdq_distance(fp.pdq_hex, published) <= 16
+    assert not fp.low_quality and fp.quality >= 50
+    with pytest.raises(ss.ShareSafeError.Damaged):
+        ss.pdq_distance("xyz", published)
+    path = str(tmp_path / "ledger.bin")
+    ledger = ss.SharedPhotoLedger.open(path)
+    assert ledger.count() == 0
+    ledger.record(fp, "org.example.chat")
+    same = ledger.find(fp)
+    assert len(same) == 1 and same[0].distance == 0
+    assert same[0].target_app == "org.example.chat" and same[0].pdq_hex == fp.pdq_hex
+    assert same[0].shared_at_unix > 1_600_000_000
+    rotated = run(ss.fingerprint_file(str(s["input"].parent / "bridge-2-rotate-90.jpg")))
+    assert ss.pdq_distance(rotated.pdq_hex, fp.pdq_hex) > 31
+    assert len(ledger.find(rotated)) == 1, "found in any orientation"
+    export = ledger.export_text()
+    assert fp.pdq_hex in export and "org.example.chat" not in export
+    del ledger
+    assert ss.SharedPhotoLedger.open(path).count() == 1
+
+
+def clean_from_fd(s, tmp_path):
+    assert s["expect"] == "no_gps"
+    out = tmp_path / "clean.jpg"
+    fd = os.open(s["input"], os.O_RDONLY)
+    try:
+        report = run(ss.privacy_report_fd(fd))
+        assert "gps_location" in report.signals
+        cleaned = run(ss.clean_fd(fd, str(out), None))
+    finally:
+        os.close(fd)
+    assert not has_gps(out.read_bytes())
+    assert cleaned.output_bytes == out.stat().st_size
+    with pytest.raises(ss.ShareSafeError.Storage):
+        run(ss.clean_fd(-1, str(tmp_path / "x.jpg"), None))
+
+
 IMPLEMENTED = {f.__name__: f for f in [
     gps_removed_from_bytes, gps_removed_from_file, gps_removed_in_place,
     truncated_jpeg_is_damaged, not_an_image_is_unsupported, icc_profile_kept, orientation_kept,
     inspect_reports_location, cancelled_clean_writes_nothing, existing_output_is_not_overwritten,
     missing_input_is_storage_error, error_messages_have_no_path, panic_is_internal_error,
-    batch_reports_each_file, cancel_long_batch,
+    batch_reports_each_file, cancel_long_batch, privacy_report_location,
+    privacy_report_of_clean_copy_is_empty, caption_warnings, tips_for_report_and_caption,
+    faces_detected_and_redacted, redaction_fails_closed, fingerprint_and_ledger, clean_from_fd,
 ]}
 
 

@@ -9,7 +9,11 @@
 //! `uniffi.toml` beside this file is the host configuration; `uniffi-android.toml` is for Gradle.
 
 mod batch;
+mod caption;
 mod error;
+mod faces;
+mod fingerprint;
+mod privacy;
 mod report;
 mod worker;
 
@@ -20,7 +24,23 @@ pub use batch::{
     clean_batch, BatchItemOutcome, BatchItemResult, BatchListener, BatchProgress, BatchSummary,
     FailureKind,
 };
+pub use caption::{
+    all_tips, check_caption, preload_caption_dictionaries, tips_for, CaptionCheck, CaptionRewrite,
+    CaptionSeverity, CaptionWarning, CaptionWarningKind, CombinedCaptionRisk, PrivacyTip,
+};
 pub use error::ShareSafeError;
+pub use faces::{
+    face_region, redact_bytes, redact_file, DetectedFace, FaceDetection, FaceDetector, FacePoint,
+    RedactRegion, RedactedPhoto, RedactionReport, RedactionStyle,
+};
+pub use fingerprint::{
+    fingerprint_bytes, fingerprint_file, pdq_distance, LedgerMatch, PhotoFingerprint,
+    SharedPhotoLedger,
+};
+pub use privacy::{
+    finding_ids, privacy_report_bytes, privacy_report_fd, privacy_report_file, FindingCategory,
+    FindingSeverity, PrivacyFinding, PrivacyReport,
+};
 pub use report::{CleanReport, CleanedFile, FileFormat, PartAction, PartInfo, PartKind};
 
 uniffi::setup_scaffolding!();
@@ -110,6 +130,36 @@ pub async fn clean_file_in_place(
     let opts = clean_options(cancel);
     worker::run(opts.cancel.clone(), move || {
         let report = sharesafe_core::clean_file_in_place(&PathBuf::from(path), &opts)?;
+        Ok(CleanReport::from(report))
+    })
+    .await
+}
+
+/// The path through which the library reopens an open file descriptor: Android hands over a
+/// content URI as a `ParcelFileDescriptor`, and reading `/proc/self/fd/<fd>` needs no `unsafe`
+/// and leaves the descriptor (and its read position) to the app, which closes it.
+fn fd_path(fd: i32) -> Result<PathBuf, ShareSafeError> {
+    if fd < 0 {
+        return Err(ShareSafeError::Storage(
+            "not an open file descriptor".to_owned(),
+        ));
+    }
+    Ok(PathBuf::from(format!("/proc/self/fd/{fd}")))
+}
+
+/// Cleans the photo behind the open file descriptor `fd` (Android: `ParcelFileDescriptor.getFd()`
+/// of the shared content URI) into a new file at `output_path`, like [`clean_file`]. The app keeps
+/// owning `fd` and closes it after the call; it must refer to a regular file (a seekable
+/// descriptor, e.g. from `ContentResolver.openFileDescriptor`).
+#[uniffi::export]
+pub async fn clean_fd(
+    fd: i32,
+    output_path: String,
+    cancel: Option<Arc<CancelHandle>>,
+) -> Result<CleanReport, ShareSafeError> {
+    let opts = clean_options(cancel);
+    worker::run(opts.cancel.clone(), move || {
+        let report = sharesafe_core::clean_file(&fd_path(fd)?, &PathBuf::from(output_path), &opts)?;
         Ok(CleanReport::from(report))
     })
     .await

@@ -11,8 +11,9 @@ use std::sync::Arc;
 use std::task::{Context, Poll, Wake, Waker};
 
 use sharesafe_ffi::{
-    BatchItemOutcome, BatchListener, BatchProgress, CancelHandle, FailureKind, PartAction,
-    PartKind, ShareSafeError,
+    BatchItemOutcome, BatchListener, BatchProgress, CancelHandle, CaptionWarningKind, FaceDetector,
+    FailureKind, FindingCategory, FindingSeverity, PartAction, PartKind, RedactionStyle,
+    ShareSafeError, SharedPhotoLedger,
 };
 
 /// One row of the scenario list.
@@ -54,7 +55,13 @@ fn scenarios(corpus: &Path) -> Vec<Scenario> {
             );
             Scenario {
                 id: cols[0].to_owned(),
-                input: (cols[1] != "-").then(|| corpus.join(cols[1])),
+                input: match cols[1] {
+                    "-" => None,
+                    c => Some(match c.strip_prefix("repo:") {
+                        Some(in_repo) => repo_root().join(in_repo),
+                        None => corpus.join(c),
+                    }),
+                },
                 expect: cols[2].to_owned(),
             }
         })
@@ -598,6 +605,333 @@ fn panic_is_internal_error(_: &Scenario) {
     panic!("run with --features test-hooks: the panic scenario needs the test hook")
 }
 
+// ---- report, caption, tips, faces, fingerprints, file descriptors (issues 5, 7, 11, 12) -------
+
+fn privacy_report_location(s: &Scenario) {
+    let (lat, lon) = s
+        .expect
+        .strip_prefix("gps:")
+        .and_then(|p| p.split_once(','))
+        .map(|(a, b)| {
+            (
+                a.parse::<f64>().expect("latitude"),
+                b.parse::<f64>().expect("longitude"),
+            )
+        })
+        .expect("expect gps:<lat>,<lon>");
+    let bytes = std::fs::read(input(s)).expect("read input");
+    let report = block_on(sharesafe_ffi::privacy_report_bytes(bytes)).expect("report");
+    let gps = report
+        .findings
+        .iter()
+        .find(|f| f.category == FindingCategory::Location && f.latitude.is_some())
+        .expect("a location finding with coordinates");
+    assert_eq!(gps.severity, FindingSeverity::High);
+    let (flat, flon) = (
+        gps.latitude.expect("latitude"),
+        gps.longitude.expect("longitude"),
+    );
+    assert!(
+        (flat - lat).abs() < 1e-4 && (flon - lon).abs() < 1e-4,
+        "position off"
+    );
+    assert!(gps
+        .map_link
+        .as_deref()
+        .is_some_and(|l| l.contains("openstreetmap")));
+    assert!(!gps.found_in.is_empty());
+    assert!(report
+        .findings
+        .iter()
+        .any(|f| f.category == FindingCategory::TrackingId && f.id == "facebook_fbmd"));
+    assert!(report
+        .findings
+        .iter()
+        .any(|f| f.category == FindingCategory::People && f.id == "person_name"));
+    for signal in ["gps_location", "fbmd"] {
+        assert!(
+            report.signals.iter().any(|x| x == signal),
+            "signal {signal}"
+        );
+    }
+    assert!(!report.location_already_hidden);
+    assert!(report.findings.iter().all(|f| f.removed_by_clean));
+    let severities: Vec<u8> = report
+        .findings
+        .iter()
+        .map(|f| match f.severity {
+            FindingSeverity::High => 0,
+            FindingSeverity::Medium => 1,
+            FindingSeverity::Info => 2,
+        })
+        .collect();
+    assert!(
+        severities.windows(2).all(|w| w[0] <= w[1]),
+        "most severe first"
+    );
+    let ids = sharesafe_ffi::finding_ids();
+    assert!(report.findings.iter().all(|f| ids.contains(&f.id)));
+    let from_file =
+        block_on(sharesafe_ffi::privacy_report_file(path_str(input(s)))).expect("report of file");
+    assert_eq!(from_file, report);
+}
+
+fn privacy_report_of_clean_copy_is_empty(s: &Scenario) {
+    assert_eq!(s.expect, "no_high_or_medium");
+    let bytes = std::fs::read(input(s)).expect("read input");
+    let before = block_on(sharesafe_ffi::privacy_report_bytes(bytes.clone())).expect("report");
+    assert!(before
+        .findings
+        .iter()
+        .any(|f| f.severity != FindingSeverity::Info));
+    let cleaned = block_on(sharesafe_ffi::clean_bytes(bytes, None)).expect("clean");
+    let after = block_on(sharesafe_ffi::privacy_report_bytes(cleaned.bytes)).expect("report");
+    let left: Vec<&str> = after
+        .findings
+        .iter()
+        .filter(|f| f.severity != FindingSeverity::Info)
+        .map(|f| f.id.as_str())
+        .collect();
+    assert!(left.is_empty(), "left after a clean: {left:?}");
+    assert!(after
+        .signals
+        .iter()
+        .all(|x| x != "gps_location" && x != "fbmd"));
+}
+
+const RISKY_CAPTION: &str = "🎉 Lisa Peeters (7) at Sint-Jozef school in Mamer #lisa2019";
+
+fn caption_warnings(s: &Scenario) {
+    assert_eq!(s.expect, "caption");
+    let check = sharesafe_ffi::check_caption(RISKY_CAPTION.to_owned(), Some("en".to_owned()));
+    let kinds: Vec<CaptionWarningKind> = check.warnings.iter().map(|w| w.kind).collect();
+    for want in [
+        CaptionWarningKind::FullName,
+        CaptionWarningKind::School,
+        CaptionWarningKind::Location,
+        CaptionWarningKind::SearchableHashtag,
+    ] {
+        assert!(kinds.contains(&want), "no {want:?} in {kinds:?}");
+    }
+    let units: Vec<u16> = RISKY_CAPTION.encode_utf16().collect();
+    let chars: Vec<char> = RISKY_CAPTION.chars().collect();
+    for w in &check.warnings {
+        let by_utf16 = String::from_utf16(&units[w.utf16_start as usize..w.utf16_end as usize])
+            .expect("spans on char boundaries");
+        assert_eq!(by_utf16, w.text);
+        let by_char: String = chars[w.start as usize..w.end as usize].iter().collect();
+        assert_eq!(by_char, w.text);
+        assert!(
+            w.utf16_start > w.start,
+            "the emoji makes the offsets differ"
+        );
+        assert!(!w.reason.is_empty() && !w.reason_id.is_empty());
+    }
+    assert_eq!(check.report_language, "en");
+    assert!(check.overall.is_some());
+    assert!(
+        !check.combined.is_empty(),
+        "name + school is a combined risk"
+    );
+    assert!(!check.safer_caption.contains("Lisa Peeters"));
+    assert!(!check.safer_caption.contains("Peeters"));
+}
+
+fn tips_for_report_and_caption(s: &Scenario) {
+    assert_eq!(s.expect, "tips");
+    let bytes = std::fs::read(input(s)).expect("read input");
+    let report = block_on(sharesafe_ffi::privacy_report_bytes(bytes)).expect("report");
+    let check = sharesafe_ffi::check_caption(RISKY_CAPTION.to_owned(), Some("en".to_owned()));
+    let en = sharesafe_ffi::tips_for(Some(report.clone()), Some(check.clone()), "en".to_owned());
+    let fr = sharesafe_ffi::tips_for(Some(report.clone()), Some(check.clone()), "fr".to_owned());
+    assert!(!en.is_empty());
+    assert!(en.iter().any(|t| t.id == "turn_off_camera_location"));
+    assert_eq!(
+        en.iter().map(|t| &t.id).collect::<Vec<_>>(),
+        fr.iter().map(|t| &t.id).collect::<Vec<_>>()
+    );
+    assert!(en.iter().zip(&fr).all(|(e, f)| e.title != f.title));
+    let caption_only = sharesafe_ffi::tips_for(None, Some(check), "en".to_owned());
+    assert!(caption_only
+        .iter()
+        .all(|t| t.id != "turn_off_camera_location"));
+    assert!(!caption_only.is_empty());
+    assert!(sharesafe_ffi::tips_for(None, None, "en".to_owned()).is_empty());
+    let (all_en, all_de) = (
+        sharesafe_ffi::all_tips("en".to_owned()),
+        sharesafe_ffi::all_tips("de".to_owned()),
+    );
+    assert_eq!(all_en.len(), all_de.len());
+    assert!(all_en.len() >= en.len());
+    assert!(all_de.iter().zip(&all_en).any(|(d, e)| d.text != e.text));
+}
+
+fn model_path() -> String {
+    let p = repo_root().join("core/assets/centerface.onnx");
+    assert!(
+        p.is_file(),
+        "run scripts/fetch-face-model.sh first (core/assets/centerface.onnx)"
+    );
+    path_str(&p)
+}
+
+fn faces_detected_and_redacted(s: &Scenario) {
+    assert_eq!(s.expect, "faces_redacted");
+    let detector = FaceDetector::new(model_path()).expect("load model");
+    let photo = std::fs::read(input(s)).expect("read input");
+    let found = block_on(detector.detect_bytes(photo.clone())).expect("detect");
+    assert!(!found.faces.is_empty(), "the photo shows faces");
+    assert!(found.width > 0 && found.height > 0);
+    for f in &found.faces {
+        assert!(f.confidence >= 0.5 && f.landmarks.len() == 5);
+        assert!(f.x + f.width <= found.width as f32 + 1.0);
+    }
+    let regions: Vec<_> = found
+        .faces
+        .iter()
+        .cloned()
+        .map(sharesafe_ffi::face_region)
+        .collect();
+    for (r, f) in regions.iter().zip(&found.faces) {
+        assert!(
+            r.width as f32 >= f.width && r.height as f32 >= f.height,
+            "margins grow the box"
+        );
+    }
+    let redacted = block_on(sharesafe_ffi::redact_bytes(
+        photo,
+        regions,
+        RedactionStyle::SolidFill,
+        None,
+    ))
+    .expect("redact");
+    assert_eq!(redacted.report.output_bytes, redacted.data.len() as u64);
+    assert!(!redacted.report.regions.is_empty());
+    assert!(!has_gps(&redacted.data));
+    assert!(
+        exif_ifd0(&redacted.data).keys().all(|&t| t == 0x0112),
+        "EXIF beyond the orientation survived"
+    );
+    let again = block_on(detector.detect_bytes(redacted.data)).expect("detect again");
+    for f in &again.faces {
+        for r in &redacted.report.regions {
+            let ix = (f.x + f.width).min((r.x + r.width) as f32) - f.x.max(r.x as f32);
+            let iy = (f.y + f.height).min((r.y + r.height) as f32) - f.y.max(r.y as f32);
+            assert!(
+                ix <= 0.0 || iy <= 0.0,
+                "a face is left in a redacted region"
+            );
+        }
+    }
+    assert!(again.faces.len() < found.faces.len() || found.faces.is_empty());
+}
+
+fn redaction_fails_closed(s: &Scenario) {
+    let dir = temp_dir(s);
+    let truncated = dir.join("truncated.jpg");
+    let bytes = std::fs::read(input(s)).expect("read input");
+    std::fs::write(&truncated, &bytes[..bytes.len() / 2]).expect("write");
+    let out = dir.join("out.jpg");
+    let region = sharesafe_ffi::RedactRegion {
+        x: 0,
+        y: 0,
+        width: 16,
+        height: 16,
+    };
+    let msg = assert_error(
+        s,
+        block_on(sharesafe_ffi::redact_file(
+            path_str(&truncated),
+            path_str(&out),
+            vec![region],
+            RedactionStyle::SolidFill,
+            None,
+        )),
+    );
+    assert!(!msg.contains(&path_str(&dir)), "path in message: {msg}");
+    assert!(!out.exists(), "a failed redaction wrote its output");
+    let names: Vec<_> = std::fs::read_dir(&dir).expect("list").flatten().collect();
+    assert_eq!(names.len(), 1, "only the input is left");
+    assert_error(
+        s,
+        block_on(sharesafe_ffi::redact_bytes(
+            bytes[..bytes.len() / 2].to_vec(),
+            vec![region],
+            RedactionStyle::Sticker,
+            None,
+        )),
+    );
+    let _ = std::fs::remove_dir_all(dir);
+}
+
+fn fingerprint_and_ledger(s: &Scenario) {
+    let published = s.expect.strip_prefix("pdq:").expect("expect pdq:<hash>");
+    let fp = block_on(sharesafe_ffi::fingerprint_file(path_str(input(s)))).expect("fingerprint");
+    let distance = sharesafe_ffi::pdq_distance(fp.pdq_hex.clone(), published.to_owned())
+        .expect("valid hashes");
+    assert!(distance <= 16, "distance {distance} to the published hash");
+    assert!(!fp.low_quality && fp.quality >= 50);
+    assert!(matches!(
+        sharesafe_ffi::pdq_distance("xyz".to_owned(), published.to_owned()),
+        Err(ShareSafeError::Damaged(_))
+    ));
+    let dir = temp_dir(s);
+    let path = path_str(&dir.join("ledger.bin"));
+    let ledger = SharedPhotoLedger::open(path.clone()).expect("open");
+    assert_eq!(ledger.count(), 0);
+    ledger
+        .record(fp.clone(), "org.example.chat".to_owned())
+        .expect("record");
+    let same = ledger.find(fp.clone());
+    assert_eq!(same.len(), 1);
+    assert_eq!(same[0].distance, 0);
+    assert_eq!(same[0].target_app, "org.example.chat");
+    assert_eq!(same[0].pdq_hex, fp.pdq_hex);
+    assert!(same[0].shared_at_unix > 1_600_000_000);
+    let rotated_path = input(s)
+        .parent()
+        .expect("dih folder")
+        .join("bridge-2-rotate-90.jpg");
+    let rotated = block_on(sharesafe_ffi::fingerprint_file(path_str(&rotated_path)))
+        .expect("fingerprint rotated");
+    assert!(
+        sharesafe_ffi::pdq_distance(rotated.pdq_hex.clone(), fp.pdq_hex.clone()).expect("hashes")
+            > 31
+    );
+    assert_eq!(ledger.find(rotated).len(), 1, "found in any orientation");
+    let export = ledger.export_text();
+    assert!(export.contains(&fp.pdq_hex) && !export.contains("org.example.chat"));
+    drop(ledger);
+    let reopened = SharedPhotoLedger::open(path).expect("reopen");
+    assert_eq!(reopened.count(), 1);
+    let _ = std::fs::remove_dir_all(dir);
+}
+
+fn clean_from_fd(s: &Scenario) {
+    use std::os::fd::AsRawFd;
+    assert_no_gps_expected(s);
+    let dir = temp_dir(s);
+    let out = dir.join("clean.jpg");
+    let file = std::fs::File::open(input(s)).expect("open input");
+    let fd = file.as_raw_fd();
+    let report = block_on(sharesafe_ffi::privacy_report_fd(fd)).expect("report of fd");
+    assert!(report.signals.iter().any(|x| x == "gps_location"));
+    let cleaned = block_on(sharesafe_ffi::clean_fd(fd, path_str(&out), None)).expect("clean fd");
+    let bytes = std::fs::read(&out).expect("output written");
+    assert!(!has_gps(&bytes));
+    assert_eq!(cleaned.output_bytes, bytes.len() as u64);
+    drop(file);
+    assert!(matches!(
+        block_on(sharesafe_ffi::clean_fd(
+            -1,
+            path_str(&dir.join("x.jpg")),
+            None
+        )),
+        Err(ShareSafeError::Storage(_))
+    ));
+    let _ = std::fs::remove_dir_all(dir);
+}
+
 /// One scenario's implementation, looked up by its id.
 type ScenarioFn = fn(&Scenario);
 
@@ -629,6 +963,17 @@ fn every_scenario_in_the_list() {
         ("panic_is_internal_error", panic_is_internal_error),
         ("batch_reports_each_file", batch_reports_each_file),
         ("cancel_long_batch", cancel_long_batch),
+        ("privacy_report_location", privacy_report_location),
+        (
+            "privacy_report_of_clean_copy_is_empty",
+            privacy_report_of_clean_copy_is_empty,
+        ),
+        ("caption_warnings", caption_warnings),
+        ("tips_for_report_and_caption", tips_for_report_and_caption),
+        ("faces_detected_and_redacted", faces_detected_and_redacted),
+        ("redaction_fails_closed", redaction_fails_closed),
+        ("fingerprint_and_ledger", fingerprint_and_ledger),
+        ("clean_from_fd", clean_from_fd),
     ];
     let list = scenarios(&corpus);
     assert!(

@@ -4,6 +4,9 @@
 // and the implementations name the same scenarios.
 
 import Foundation
+#if canImport(Glibc)
+import Glibc
+#endif
 import ShareSafeFFI
 import XCTest
 
@@ -25,7 +28,15 @@ func loadScenarios() throws -> [Scenario] {
         throw NSError(domain: "scenarios.tsv: bad header or row", code: 1)
     }
     return rows.dropFirst().map {
-        Scenario(id: $0[0], input: $0[1] == "-" ? nil : corpus.appendingPathComponent($0[1]), expect: $0[2])
+        let input: URL?
+        if $0[1] == "-" {
+            input = nil
+        } else if $0[1].hasPrefix("repo:") {
+            input = repo.appendingPathComponent(String($0[1].dropFirst("repo:".count)))
+        } else {
+            input = corpus.appendingPathComponent($0[1])
+        }
+        return Scenario(id: $0[0], input: input, expect: $0[2])
     }
 }
 
@@ -122,6 +133,14 @@ final class ScenarioTests: XCTestCase {
         "panic_is_internal_error": { $0.panicIsInternalError },
         "batch_reports_each_file": { $0.batchReportsEachFile },
         "cancel_long_batch": { $0.cancelLongBatch },
+        "privacy_report_location": { $0.privacyReportLocation },
+        "privacy_report_of_clean_copy_is_empty": { $0.privacyReportOfCleanCopyIsEmpty },
+        "caption_warnings": { $0.captionWarnings },
+        "tips_for_report_and_caption": { $0.tipsForReportAndCaption },
+        "faces_detected_and_redacted": { $0.facesDetectedAndRedacted },
+        "redaction_fails_closed": { $0.redactionFailsClosed },
+        "fingerprint_and_ledger": { $0.fingerprintAndLedger },
+        "clean_from_fd": { $0.cleanFromFd },
     ]
 
     /// Runs the row `id` of the list; fails when the list has no such row.
@@ -153,6 +172,14 @@ final class ScenarioTests: XCTestCase {
     func testPanicIsInternalError() async throws { try await run("panic_is_internal_error") }
     func testBatchReportsEachFile() async throws { try await run("batch_reports_each_file") }
     func testCancelLongBatch() async throws { try await run("cancel_long_batch") }
+    func testPrivacyReportLocation() async throws { try await run("privacy_report_location") }
+    func testPrivacyReportOfCleanCopyIsEmpty() async throws { try await run("privacy_report_of_clean_copy_is_empty") }
+    func testCaptionWarnings() async throws { try await run("caption_warnings") }
+    func testTipsForReportAndCaption() async throws { try await run("tips_for_report_and_caption") }
+    func testFacesDetectedAndRedacted() async throws { try await run("faces_detected_and_redacted") }
+    func testRedactionFailsClosed() async throws { try await run("redaction_fails_closed") }
+    func testFingerprintAndLedger() async throws { try await run("fingerprint_and_ledger") }
+    func testCleanFromFd() async throws { try await run("clean_from_fd") }
 
     // ---- helpers ----
 
@@ -372,5 +399,186 @@ final class ScenarioTests: XCTestCase {
     func panicIsInternalError(_ s: Scenario) async throws {
         await assertError(s) { try triggerPanicForTests() }
         await assertError(s) { try await triggerAsyncPanicForTests() }
+    }
+
+    // ---- report, caption, tips, faces, fingerprints, file descriptors ----
+
+    static let riskyCaption = "🎉 Lisa Peeters (7) at Sint-Jozef school in Mamer #lisa2019"
+
+    func privacyReportLocation(_ s: Scenario) async throws {
+        let want = s.expect.dropFirst("gps:".count).split(separator: ",").map { Double($0)! }
+        let report = try await privacyReportBytes(input: try Data(contentsOf: try input(s)))
+        let gps = try XCTUnwrap(report.findings.first { $0.category == .location && $0.latitude != nil })
+        XCTAssertEqual(gps.severity, .high)
+        XCTAssertEqual(gps.latitude!, want[0], accuracy: 1e-4)
+        XCTAssertEqual(gps.longitude!, want[1], accuracy: 1e-4)
+        XCTAssertTrue(gps.mapLink?.contains("openstreetmap") ?? false)
+        XCTAssertFalse(gps.foundIn.isEmpty)
+        XCTAssertTrue(report.findings.contains { $0.category == .trackingId && $0.id == "facebook_fbmd" })
+        XCTAssertTrue(report.findings.contains { $0.category == .people && $0.id == "person_name" })
+        XCTAssertTrue(Set(report.signals).isSuperset(of: ["gps_location", "fbmd"]), "signals \(report.signals)")
+        XCTAssertFalse(report.locationAlreadyHidden)
+        XCTAssertTrue(report.findings.allSatisfy { $0.removedByClean })
+        let order: [FindingSeverity] = [.high, .medium, .info]
+        let ranks = report.findings.map { order.firstIndex(of: $0.severity)! }
+        XCTAssertEqual(ranks, ranks.sorted(), "most severe first")
+        XCTAssertTrue(Set(findingIds()).isSuperset(of: report.findings.map(\.id)))
+        let fromFile = try await privacyReportFile(path: try input(s).path)
+        XCTAssertEqual(fromFile, report)
+    }
+
+    func privacyReportOfCleanCopyIsEmpty(_ s: Scenario) async throws {
+        XCTAssertEqual(s.expect, "no_high_or_medium")
+        let b = try Data(contentsOf: try input(s))
+        let before = try await privacyReportBytes(input: b)
+        XCTAssertTrue(before.findings.contains { $0.severity != .info })
+        let cleaned = try await cleanBytes(input: b, cancel: nil)
+        let after = try await privacyReportBytes(input: cleaned.bytes)
+        let left = after.findings.filter { $0.severity != .info }.map(\.id)
+        XCTAssertEqual(left, [], "left after a clean")
+        XCTAssertFalse(after.signals.contains("gps_location") || after.signals.contains("fbmd"))
+    }
+
+    func captionWarnings(_ s: Scenario) async throws {
+        XCTAssertEqual(s.expect, "caption")
+        let caption = Self.riskyCaption
+        let check = checkCaption(text: caption, locale: "en")
+        let kinds = Set(check.warnings.map(\.kind))
+        XCTAssertTrue(kinds.isSuperset(of: [.fullName, .school, .location, .searchableHashtag]), "kinds \(kinds)")
+        let units = Array(caption.utf16)
+        let scalars = Array(caption.unicodeScalars)
+        for w in check.warnings {
+            // NSRange counts UTF-16 units: the utf16 offsets slice the string directly.
+            let byUtf16 = String(decoding: units[Int(w.utf16Start)..<Int(w.utf16End)], as: UTF16.self)
+            XCTAssertEqual(byUtf16, w.text)
+            let nsRange = NSRange(location: Int(w.utf16Start), length: Int(w.utf16End - w.utf16Start))
+            XCTAssertEqual((caption as NSString).substring(with: nsRange), w.text)
+            var view = String.UnicodeScalarView()
+            view.append(contentsOf: scalars[Int(w.start)..<Int(w.end)])
+            XCTAssertEqual(String(view), w.text)
+            XCTAssertGreaterThan(w.utf16Start, w.start, "the emoji makes the offsets differ")
+            XCTAssertFalse(w.reason.isEmpty || w.reasonId.isEmpty)
+        }
+        XCTAssertEqual(check.reportLanguage, "en")
+        XCTAssertNotNil(check.overall)
+        XCTAssertFalse(check.combined.isEmpty, "name + school is a combined risk")
+        XCTAssertFalse(check.saferCaption.contains("Peeters"), "the name survived the safer caption")
+    }
+
+    func tipsForReportAndCaption(_ s: Scenario) async throws {
+        XCTAssertEqual(s.expect, "tips")
+        let report = try await privacyReportBytes(input: try Data(contentsOf: try input(s)))
+        let caption = checkCaption(text: Self.riskyCaption, locale: "en")
+        let en = tipsFor(report: report, caption: caption, locale: "en")
+        let fr = tipsFor(report: report, caption: caption, locale: "fr")
+        XCTAssertFalse(en.isEmpty)
+        XCTAssertTrue(en.contains { $0.id == "turn_off_camera_location" })
+        XCTAssertEqual(en.map(\.id), fr.map(\.id))
+        XCTAssertTrue(zip(en, fr).allSatisfy { $0.title != $1.title }, "French titles are French")
+        let captionOnly = tipsFor(report: nil, caption: caption, locale: "en")
+        XCTAssertFalse(captionOnly.isEmpty)
+        XCTAssertFalse(captionOnly.contains { $0.id == "turn_off_camera_location" })
+        XCTAssertTrue(tipsFor(report: nil, caption: nil, locale: "en").isEmpty)
+        let allEn = allTips(locale: "en")
+        let allDe = allTips(locale: "de")
+        XCTAssertEqual(allEn.count, allDe.count)
+        XCTAssertGreaterThanOrEqual(allEn.count, en.count)
+        XCTAssertTrue(zip(allDe, allEn).contains { $0.text != $1.text })
+    }
+
+    func facesDetectedAndRedacted(_ s: Scenario) async throws {
+        XCTAssertEqual(s.expect, "faces_redacted")
+        let model = repo.appendingPathComponent("core/assets/centerface.onnx")
+        XCTAssertTrue(FileManager.default.fileExists(atPath: model.path), "run scripts/fetch-face-model.sh first")
+        let detector = try FaceDetector(modelPath: model.path)
+        let photo = try Data(contentsOf: try input(s))
+        let found = try await detector.detectBytes(photo: photo)
+        XCTAssertFalse(found.faces.isEmpty, "the photo shows faces")
+        XCTAssertTrue(found.width > 0 && found.height > 0)
+        XCTAssertTrue(found.faces.allSatisfy { $0.confidence >= 0.5 && $0.landmarks.count == 5 })
+        let regions = found.faces.map { faceRegion(face: $0) }
+        XCTAssertTrue(zip(regions, found.faces).allSatisfy { Float($0.width) >= $1.width && Float($0.height) >= $1.height }, "margins grow the box")
+        let redacted = try await redactBytes(input: photo, regions: regions, style: .solidFill, cancel: nil)
+        XCTAssertEqual(redacted.report.outputBytes, UInt64(redacted.data.count))
+        XCTAssertFalse(redacted.report.regions.isEmpty)
+        XCTAssertFalse(hasGps(redacted.data))
+        XCTAssertTrue(exifIfd0(redacted.data).keys.allSatisfy { $0 == 0x0112 }, "EXIF beyond the orientation survived")
+        let again = try await detector.detectBytes(photo: redacted.data)
+        func overlaps(_ f: DetectedFace, _ r: RedactRegion) -> Bool {
+            let ix = min(f.x + f.width, Float(r.x + r.width)) - max(f.x, Float(r.x))
+            let iy = min(f.y + f.height, Float(r.y + r.height)) - max(f.y, Float(r.y))
+            return ix > 0 && iy > 0
+        }
+        XCTAssertFalse(again.faces.contains { f in redacted.report.regions.contains { overlaps(f, $0) } }, "a face is left in a redacted region")
+        XCTAssertLessThan(again.faces.count, found.faces.count)
+    }
+
+    func redactionFailsClosed(_ s: Scenario) async throws {
+        let dir = try tempDir(s)
+        let b = try Data(contentsOf: try input(s))
+        let truncated = dir.appendingPathComponent("truncated.jpg")
+        try b.prefix(b.count / 2).write(to: truncated)
+        let out = dir.appendingPathComponent("out.jpg")
+        let region = RedactRegion(x: 0, y: 0, width: 16, height: 16)
+        let msg = await assertError(s) {
+            try await redactFile(inputPath: truncated.path, outputPath: out.path, regions: [region], style: .solidFill, cancel: nil)
+        }
+        XCTAssertFalse(msg.contains(dir.path), "path in message: \(msg)")
+        XCTAssertFalse(FileManager.default.fileExists(atPath: out.path), "a failed redaction wrote its output")
+        XCTAssertEqual(try FileManager.default.contentsOfDirectory(atPath: dir.path), ["truncated.jpg"])
+        await assertError(s) {
+            try await redactBytes(input: b.prefix(b.count / 2), regions: [region], style: .sticker, cancel: nil)
+        }
+    }
+
+    func fingerprintAndLedger(_ s: Scenario) async throws {
+        let published = String(s.expect.dropFirst("pdq:".count))
+        let fp = try await fingerprintFile(path: try input(s).path)
+        XCTAssertLessThanOrEqual(try pdqDistance(aHex: fp.pdqHex, bHex: published), 16)
+        XCTAssertFalse(fp.lowQuality)
+        XCTAssertGreaterThanOrEqual(fp.quality, 50)
+        XCTAssertThrowsError(try pdqDistance(aHex: "xyz", bHex: published)) { e in
+            XCTAssertEqual(describe(e as! ShareSafeError).0, "Damaged")
+        }
+        let path = try tempDir(s).appendingPathComponent("ledger.bin").path
+        do {
+            let ledger = try SharedPhotoLedger.open(path: path)
+            XCTAssertEqual(ledger.count(), 0)
+            try ledger.record(fingerprint: fp, targetApp: "org.example.chat")
+            let same = ledger.find(fingerprint: fp)
+            XCTAssertEqual(same.count, 1)
+            XCTAssertEqual(same.first?.distance, 0)
+            XCTAssertEqual(same.first?.targetApp, "org.example.chat")
+            XCTAssertEqual(same.first?.pdqHex, fp.pdqHex)
+            XCTAssertGreaterThan(same.first?.sharedAtUnix ?? 0, 1_600_000_000)
+            let rotatedPath = try input(s).deletingLastPathComponent().appendingPathComponent("bridge-2-rotate-90.jpg")
+            let rotated = try await fingerprintFile(path: rotatedPath.path)
+            XCTAssertGreaterThan(try pdqDistance(aHex: rotated.pdqHex, bHex: fp.pdqHex), 31)
+            XCTAssertEqual(ledger.find(fingerprint: rotated).count, 1, "found in any orientation")
+            let export = ledger.exportText()
+            XCTAssertTrue(export.contains(fp.pdqHex))
+            XCTAssertFalse(export.contains("org.example.chat"))
+        }
+        XCTAssertEqual(try SharedPhotoLedger.open(path: path).count(), 1)
+    }
+
+    func cleanFromFd(_ s: Scenario) async throws {
+        XCTAssertEqual(s.expect, "no_gps")
+        let out = try tempDir(s).appendingPathComponent("clean.jpg")
+        let fd = open(try input(s).path, O_RDONLY)
+        XCTAssertGreaterThanOrEqual(fd, 0, "open(2) failed")
+        defer { close(fd) }
+        let report = try await privacyReportFd(fd: fd)
+        XCTAssertTrue(report.signals.contains("gps_location"))
+        let cleaned = try await cleanFd(fd: fd, outputPath: out.path, cancel: nil)
+        let bytes = try Data(contentsOf: out)
+        XCTAssertFalse(hasGps(bytes))
+        XCTAssertEqual(cleaned.outputBytes, UInt64(bytes.count))
+        do {
+            _ = try await cleanFd(fd: -1, outputPath: out.deletingLastPathComponent().appendingPathComponent("x.jpg").path, cancel: nil)
+            XCTFail("fd -1 was accepted")
+        } catch let e as ShareSafeError {
+            XCTAssertEqual(describe(e).0, "Storage")
+        }
     }
 }
