@@ -20,20 +20,29 @@ struct ShareSafeApp: App {
     }
 }
 
-/// The tips tab: what metadata stripping cannot fix.
+/// The tips tab: what metadata stripping cannot fix, every tip the core has (`all_tips`, in the
+/// device's language), then how to use ShareSafe on an iPhone.
 struct TipsView: View {
+    @State private var tips: [PrivacyTip] = []
+
     var body: some View {
         NavigationStack {
             List {
                 Section { Text(L10n.string("app.intro")) }
-                Section(L10n.string("review.caption_tips_header")) {
-                    ForEach(Tips.caption(), id: \.self) { Label($0, systemImage: "text.bubble") }
+                Section(L10n.string("app.tips_photo_header")) {
+                    ForEach(tips, id: \.id) { tip in
+                        VStack(alignment: .leading, spacing: 4) {
+                            Label(tip.title, systemImage: "lightbulb").font(.subheadline.weight(.semibold))
+                            Text(tip.text).font(.footnote).foregroundStyle(.secondary)
+                        }
+                    }
                 }
-                Section(L10n.string("app.tips_title")) {
-                    ForEach(Tips.sharing(), id: \.self) { Label($0, systemImage: "lightbulb") }
+                Section(L10n.string("app.tips_iphone_header")) {
+                    ForEach(Tips.sharing(), id: \.self) { Label($0, systemImage: "iphone") }
                 }
             }
             .navigationTitle(L10n.string("app.tips_title"))
+            .onAppear { tips = Tips.all() }
         }
     }
 }

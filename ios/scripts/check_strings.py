@@ -2,7 +2,10 @@
 """Why this exists: a screen that shows a raw key, or English to a French parent, is a bug no
 compiler sees. Every Localizable.strings under ios/ must exist in en, fr, de and nl with exactly
 the same keys, non-empty values and the same printf placeholders; every key the Swift code names
-(L10n.string("…"), L10n.format("…"), localizationKey strings, finding./tips. stems) must exist.
+(L10n.string("…"), L10n.format("…"), localizationKey strings, finding./tips. stems, the
+`<prefix>.\(keyStem)` stems of each Swift extension) must exist; and every finding id the core can
+report (FindingId::as_str in core/src/report/text.rs, the ids finding_ids() returns) must have a
+`privacy.<id>.title` and `privacy.<id>.explanation` in every language.
 
 Usage: check_strings.py <ios dir>     prints "strings: <n> passed, <m> failed"
 """
@@ -88,6 +91,29 @@ def main(root):
         if 'localizationKey + ".recovery"' in text:
             for key in re.findall(r'return "(error\.[a-z_]+)"', text):
                 used.add(key + ".recovery")
+        # `L10n.string("prefix.\(keyStem)")` in an extension whose switch returns the stems.
+        for chunk in re.split(r"\n(?=extension |public enum |enum )", text):
+            prefixes = re.findall(r'"([a-z_]+(?:\.[a-z_]+)*)\.\\\(keyStem\)"', chunk)
+            stems = re.findall(r'case \.\w+: return "([a-z_]+)"', chunk)
+            used |= {f"{prefix}.{stem}" for prefix in prefixes for stem in stems}
+
+    # Every finding id of the core's privacy report has its title and explanation.
+    core_text = root.parent / "core" / "src" / "report" / "text.rs"
+    expect(core_text.exists(), "core/src/report/text.rs exists (the finding ids)")
+    if core_text.exists():
+        source = core_text.read_text(encoding="utf-8")
+        ids = re.findall(r'FindingId::\w+ => "([a-z0-9_]+)"', source)
+        all_block = re.search(r"const ALL: &'static \[FindingId\] = &\[(.*?)\];", source, re.S)
+        listed = len(re.findall(r"FindingId::\w+", all_block.group(1))) if all_block else -1
+        expect(len(ids) >= 20 and len(ids) == listed,
+               f"finding ids read from the core: {len(ids)} as_str arms, {listed} in FindingId::ALL")
+        needed = {f"privacy.{i}.{part}" for i in ids for part in ("title", "explanation")}
+        missing_ids = sorted(needed - all_keys)
+        expect(not missing_ids, f"finding ids without strings: {missing_ids}")
+        print(f"PASS {len(ids)} finding ids have a title and an explanation in every language"
+              if not missing_ids else "")
+        used |= needed
+
     unknown = sorted(k for k in used if k not in all_keys)
     expect(not unknown, f"keys used in Swift but missing from the tables: {unknown}")
     print(f"PASS {len(used)} keys named in Swift code all exist" if not unknown else "")

@@ -21,9 +21,20 @@ public enum L10n {
     /// The text for `key` in `language` (default: the device's), falling back to English and,
     /// should a key be missing from every table, to the key itself.
     public static func string(_ key: String, language: String? = nil) -> String {
+        string(key, language: language, fallback: key)
+    }
+
+    /// The text for `key` in `language` (default: the device's), falling back to English and then
+    /// to `fallback` (for example the core's English text of a finding newer than these tables).
+    public static func string(_ key: String, language: String?, fallback: String) -> String {
         let lang = language ?? currentLanguage
         if let text = table(lang)[key] { return text }
-        return table("en")[key] ?? key
+        return table("en")[key] ?? fallback
+    }
+
+    /// Whether `language`'s table has its own text for `key` (no fallback).
+    public static func has(_ key: String, language: String) -> Bool {
+        table(language)[key] != nil
     }
 
     /// The text for `key` with `%@`/`%d` placeholders filled from `arguments`.

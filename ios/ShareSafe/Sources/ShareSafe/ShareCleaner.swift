@@ -2,7 +2,10 @@
 //! cleans file to file (the core streams, it never decodes pixels to clean), so the extension
 //! stays far under the limit if it handles ONE item at a time: copy it out, clean it into a new
 //! file, delete the copy, then take the next. This is that loop, free of UIKit so that it runs in
-//! the Linux tests; the extension feeds it from `NSItemProvider`s.
+//! the Linux tests; the extension feeds it from `NSItemProvider`s. While the copy of the original
+//! is on disk it also asks the core what the original gave away (the privacy report); faces are
+//! found on the clean copy (same pixels, same displayed size), and at "Share" the faces the parent
+//! kept hidden are redacted into a new verified copy.
 
 import Foundation
 
@@ -14,9 +17,42 @@ public struct CleanedItem: Sendable, Hashable {
     public let url: URL
     /// What the clean kept and removed.
     public let report: CleanReport
+    /// What the original gave away, finding by finding; nil when the core could not report on it
+    /// (the clean still succeeded, so the screen falls back to ``findings``).
+    public let privacy: PrivacyReport?
+    /// Whether faces were looked for, and what was found.
+    public let faceCheck: FaceCheck
 
-    /// The findings for the review screen.
+    /// An item with its reports.
+    public init(index: Int, url: URL, report: CleanReport, privacy: PrivacyReport? = nil, faceCheck: FaceCheck = .notChecked) {
+        self.index = index
+        self.url = url
+        self.report = report
+        self.privacy = privacy
+        self.faceCheck = faceCheck
+    }
+
+    /// The removed parts grouped by kind: the review screen's fallback without a privacy report.
     public var findings: [Finding] { Finding.findings(in: report) }
+
+    /// Whether the clean copy is a video (no faces, no redaction; Photos stores it as a video).
+    public var isVideo: Bool { report.format == .mp4 || report.format == .mov }
+
+    /// The faces found, when they were looked for successfully.
+    public var faces: FaceDetection? {
+        if case let .found(detection) = faceCheck { return detection }
+        return nil
+    }
+}
+
+/// Whether the faces of one item were looked for.
+public enum FaceCheck: Sendable, Hashable {
+    /// Not looked for: a video, or no face model in this build.
+    case notChecked
+    /// Looked for, but the detector failed on this file; the screen says faces were not checked.
+    case failed(ShareSafeFailure)
+    /// Looked for; the detection may hold no face.
+    case found(FaceDetection)
 }
 
 /// What happened to one shared item. A refused item has no output at all (fail closed).
@@ -37,10 +73,17 @@ public enum ShareItemOutcome: Sendable, Hashable {
 public struct ShareCleaner: Sendable {
     /// Where copies and outputs are written.
     public let workspace: TemporaryWorkspace
+    /// Finds faces on each clean photo; nil skips face detection.
+    public let detector: FaceDetector?
+    /// Whether each original is also given a privacy report (on by default: the review screen
+    /// needs it; the app's batch does not).
+    public let reportsPrivacy: Bool
 
-    /// A cleaner writing into `workspace`.
-    public init(workspace: TemporaryWorkspace) {
+    /// A cleaner writing into `workspace`, finding faces with `detector` when given.
+    public init(workspace: TemporaryWorkspace, detector: FaceDetector? = nil, reportsPrivacy: Bool = true) {
         self.workspace = workspace
+        self.detector = detector
+        self.reportsPrivacy = reportsPrivacy
     }
 
     /// Cleans `count` items. For each index, `copyOut` must produce a file in the workspace (use
@@ -77,6 +120,11 @@ public struct ShareCleaner: Sendable {
             return .refused(index: index, failure: ShareSafeFailure(error))
         }
         defer { workspace.remove(copy) }
+        // The report describes the original, so it is made while the copy exists. It is for the
+        // screen only: a failure here does not stop the clean, whose own checks decide.
+        var privacy: PrivacyReport?
+        if reportsPrivacy { privacy = try? await ShareSafe.privacyReport(fileAt: copy) }
+        if Task.isCancelled { return .refused(index: index, failure: .cancelled) }
         let unnamed = workspace.outputURL(extension: "")
         let report: CleanReport
         do {
@@ -93,6 +141,55 @@ public struct ShareCleaner: Sendable {
             workspace.remove(unnamed)
             return .refused(index: index, failure: .storage)
         }
-        return .cleaned(CleanedItem(index: index, url: output, report: report))
+        var faceCheck = FaceCheck.notChecked
+        if let detector, report.format != .mp4, report.format != .mov {
+            do {
+                faceCheck = .found(try await detector.faces(inFileAt: output))
+            } catch {
+                faceCheck = .failed(ShareSafeFailure(error))
+            }
+        }
+        return .cleaned(CleanedItem(index: index, url: output, report: report, privacy: privacy, faceCheck: faceCheck))
+    }
+
+    /// The file to pass on for `item`: its clean copy when `regions` is empty, else a new copy,
+    /// cleaned and with `regions` covered, verified by the core. Throws when the redaction fails:
+    /// then this item must not be passed on at all (its faces would show).
+    public func fileToShare(
+        _ item: CleanedItem, hiding regions: [RedactRegion], style: RedactionStyle = .solidFill
+    ) async throws -> (url: URL, redaction: RedactionReport?) {
+        guard !regions.isEmpty else { return (item.url, nil) }
+        let unnamed = workspace.outputURL(extension: "")
+        let redaction: RedactionReport
+        do {
+            redaction = try await ShareSafe.redact(fileAt: item.url, to: unnamed, regions: regions, style: style)
+        } catch {
+            workspace.remove(unnamed)
+            throw ShareSafeFailure(error)
+        }
+        let output = workspace.outputURL(extension: redaction.format.fileExtension)
+        do {
+            try FileManager.default.moveItem(at: unnamed, to: output)
+        } catch {
+            workspace.remove(unnamed)
+            throw ShareSafeFailure.storage
+        }
+        return (output, redaction)
+    }
+}
+
+extension FileFormat {
+    /// The usual file name extension of the format, for naming outputs.
+    public var fileExtension: String {
+        switch self {
+        case .jpeg: return "jpg"
+        case .png: return "png"
+        case .webp: return "webp"
+        case .gif: return "gif"
+        case .heif: return "heic"
+        case .avif: return "avif"
+        case .mp4: return "mp4"
+        case .mov: return "mov"
+        }
     }
 }

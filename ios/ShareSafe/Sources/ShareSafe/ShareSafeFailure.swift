@@ -22,6 +22,8 @@ public enum ShareSafeFailure: Error, LocalizedError, Equatable, Hashable, Sendab
     case storage
     /// A bug inside ShareSafe; nothing was written.
     case internalError
+    /// The face model (`centerface.onnx`) is not in the app's bundle, so faces cannot be found.
+    case faceModelMissing
 
     /// Maps any error a ShareSafe call can raise: the boundary error, a Swift task cancellation,
     /// or (for anything else, such as a failed file copy) a storage error.
@@ -38,6 +40,7 @@ public enum ShareSafeFailure: Error, LocalizedError, Equatable, Hashable, Sendab
             case .OutputExists: self = .outputExists
             case .Storage: self = .storage
             case .Internal: self = .internalError
+            @unknown default: self = .internalError
             }
         case is CancellationError:
             self = .cancelled
@@ -69,6 +72,7 @@ public enum ShareSafeFailure: Error, LocalizedError, Equatable, Hashable, Sendab
         case .outputExists: return "error.output_exists"
         case .storage: return "error.storage"
         case .internalError: return "error.internal"
+        case .faceModelMissing: return "error.face_model_missing"
         }
     }
 

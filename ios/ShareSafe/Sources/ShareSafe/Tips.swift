@@ -1,23 +1,31 @@
-//! Why this exists: metadata is only half of what locates a child; the caption and the picture's
-//! background are the other half, and no stripping fixes them. The review screen and the app's
-//! Tips tab show these short, localized tips. (A caption check that reads the parent's text
-//! belongs to the core and is not part of the bindings yet; until it is, the screens show tips.)
+//! Why this exists: what no stripping fixes (the caption, the background, the moment of posting)
+//! needs words. The tips come from the core, localized there, so Android and iOS give the same
+//! advice; `tips_for` picks the ones that fit what this photo and this caption showed (a hidden
+//! video, a named school), `all_tips` lists every tip for the app's Tips tab. The few sentences
+//! about using ShareSafe on an iPhone itself are this app's own strings.
 
 import Foundation
 
-/// Localized advice for the review screen and the app.
+/// Advice for the review screen and the app.
 public enum Tips {
-    /// Keys of the tips shown next to the caption field.
-    public static let captionKeys = ["tips.caption.1", "tips.caption.2", "tips.caption.3", "tips.caption.4"]
-    /// Keys of the general sharing tips in the app.
-    public static let sharingKeys = ["tips.share.1", "tips.share.2", "tips.share.3"]
-
-    /// The caption tips in `language` (default: the device's).
-    public static func caption(language: String? = nil) -> [String] {
-        captionKeys.map { L10n.string($0, language: language) }
+    /// The tips that fit one photo's report and the caption being written, most relevant first,
+    /// in `language` (default: the device's). Either may be nil (a video without a report, no
+    /// caption yet).
+    public static func forReview(
+        report: PrivacyReport?, caption: CaptionCheck?, language: String? = nil
+    ) -> [PrivacyTip] {
+        ShareSafeFFI.tipsFor(report: report, caption: caption, locale: language ?? L10n.currentLanguage)
     }
 
-    /// The sharing tips in `language` (default: the device's).
+    /// Every tip, for the app's Tips tab, in `language` (default: the device's).
+    public static func all(language: String? = nil) -> [PrivacyTip] {
+        ShareSafeFFI.allTips(locale: language ?? L10n.currentLanguage)
+    }
+
+    /// Keys of the iPhone-specific sentences about sharing through ShareSafe.
+    public static let sharingKeys = ["tips.share.1", "tips.share.2", "tips.share.3"]
+
+    /// The iPhone-specific sharing sentences in `language` (default: the device's).
     public static func sharing(language: String? = nil) -> [String] {
         sharingKeys.map { L10n.string($0, language: language) }
     }

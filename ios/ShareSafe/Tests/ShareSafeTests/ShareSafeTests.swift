@@ -158,7 +158,7 @@ final class ShareSafeTests: XCTestCase {
                 XCTAssertFalse(finding.detail(language: language).hasPrefix("finding."), "\(kind) \(language)")
             }
         }
-        XCTAssertEqual(Tips.caption(language: "de").count, 4)
+        XCTAssertEqual(Tips.sharing(language: "de").count, 3)
         XCTAssertFalse(Tips.sharing(language: "nl").contains { $0.hasPrefix("tips.") })
         XCTAssertEqual(L10n.format("review.cleaning_progress", language: "fr", 2, 5), "Nettoyage de 2 sur 5…")
     }

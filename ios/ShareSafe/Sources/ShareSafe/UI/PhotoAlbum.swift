@@ -51,9 +51,4 @@ public enum PhotoAlbum {
         return PHAssetCollection.fetchAssetCollections(with: .album, subtype: .any, options: options).firstObject
     }
 }
-
-extension CleanedItem {
-    /// Whether Photos should store this clean copy as a video.
-    public var isVideo: Bool { report.format == .mp4 || report.format == .mov }
-}
 #endif
