@@ -23,8 +23,7 @@ cd "$repo" || exit 1
 start=$SECONDS
 (
     set -e
-    cargo build --quiet -p sharesafe-ffi
-    cargo build --quiet --bin uniffi-bindgen
+    bash "$repo/scripts/build-host-library.sh"   # the test command's feature set: reuses its build
     rm -rf "$lib_dir"
     mkdir -p "$lib_dir"
     cp "$target/debug/libsharesafe_ffi.so" "$lib_dir/"
