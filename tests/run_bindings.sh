@@ -46,23 +46,21 @@ wants() { [[ " ${langs[*]} " == *" $1 "* ]]; }
 
 cd "$repo" || exit 1
 
-build_and_generate() ( # a subshell, so that `set -e` ends with it
-    set -e
+build_and_generate() { # every step checked: `set -e` does not apply under `timed … || …`
     # The same units, features and profile as CI's `cargo test --workspace --locked --features
     # sharesafe-ffi/test-hooks` (scripts/test.sh), so after it every crate here is already fresh:
     # building the cdylib and the bindgen with another feature unification would rebuild tract
     # and everything under it. The scenarios' model comes from the project's own (cached) fetch.
-    bash "$repo/scripts/build-host-library.sh"
-    bash scripts/fetch-face-model.sh "$repo/core/assets" >/dev/null
-    rm -rf "$out"
-    mkdir -p "$lib_dir"
-    cp "$target/debug/libsharesafe_ffi.so" "$lib"
+    bash "$repo/scripts/build-host-library.sh" || return 1
+    bash scripts/fetch-face-model.sh "$repo/core/assets" >/dev/null || return 1
+    rm -rf "$out" && mkdir -p "$lib_dir" || return 1
+    cp "$target/debug/libsharesafe_ffi.so" "$lib" || return 1
     local language
     for language in kotlin swift python; do
         "$target/debug/uniffi-bindgen" generate --library "$lib" --language "$language" \
-            --out-dir "$out/generated/$language" >/dev/null
+            --out-dir "$out/generated/$language" >/dev/null || return 1
     done
-)
+}
 
 run_rust() {
     # Workspace-wide selection for the same feature unification as the build above (only

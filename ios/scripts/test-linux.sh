@@ -21,14 +21,14 @@ pkg="$repo/ios/ShareSafe"
 
 cd "$repo" || exit 1
 start=$SECONDS
-(
-    set -e
-    bash "$repo/scripts/build-host-library.sh"   # the test command's feature set: reuses its build
-    rm -rf "$lib_dir"
-    mkdir -p "$lib_dir"
-    cp "$target/debug/libsharesafe_ffi.so" "$lib_dir/"
+# Each step checked on its own: `set -e` has no effect in a subshell tested by `||`.
+{
+    bash "$repo/scripts/build-host-library.sh" &&   # the test command's feature set: reuses its build
+    rm -rf "$lib_dir" &&
+    mkdir -p "$lib_dir" &&
+    cp "$target/debug/libsharesafe_ffi.so" "$lib_dir/" &&
     BINDGEN="$target/debug/uniffi-bindgen" bash "$here/generate-bindings.sh" "$lib_dir/libsharesafe_ffi.so" >/dev/null
-) || { echo "ios swift tests: 0 passed, 1 failed (library build or binding generation)"; exit 1; }
+} || { echo "ios swift tests: 0 passed, 1 failed (library build or binding generation)"; exit 1; }
 echo "== library built and bindings generated in $((SECONDS - start)) s"
 
 # The face model (a setup step, never a run-time download) and the shared corpus for the face,
