@@ -10,7 +10,7 @@
 
 use std::collections::BTreeSet;
 use std::hash::{BuildHasher, Hasher};
-use std::io::{Read, Write};
+use std::io::Write;
 use std::path::{Path, PathBuf};
 
 use serde_json::json;
@@ -78,14 +78,7 @@ fn load_detector(explicit: Option<&Path>) -> Result<FaceDetector, String> {
 /// Reads a photo, at most `limits.max_input_bytes`.
 fn read_bounded(path: &Path, limits: &Limits) -> Result<Vec<u8>, String> {
     let file = std::fs::File::open(path).map_err(|_| "cannot be opened".to_string())?;
-    let mut bytes = Vec::new();
-    file.take(limits.max_input_bytes.saturating_add(1))
-        .read_to_end(&mut bytes)
-        .map_err(|_| "cannot be read".to_string())?;
-    if bytes.len() as u64 > limits.max_input_bytes {
-        return Err("larger than the input size limit".to_string());
-    }
-    Ok(bytes)
+    sharesafe_core::decode::read_bounded(file, limits).map_err(|e| e.to_string())
 }
 
 /// One face as the CLI prints it: the box rounded outwards to whole pixels.

@@ -13,10 +13,9 @@ use crate::{FingerprintArgs, LedgerArgs, LedgerCommand};
 
 fn fingerprint_file(path: &Path) -> Result<PhotoFingerprint, String> {
     let limits = Limits::default();
-    let bytes = std::fs::read(path).map_err(|e| format!("cannot read: {e}"))?;
-    if bytes.len() as u64 > limits.max_input_bytes {
-        return Err("file exceeds the max_input_bytes limit".into());
-    }
+    // Bounded before allocating: a multi-gigabyte file is refused, not read.
+    let file = std::fs::File::open(path).map_err(|e| format!("cannot read: {e}"))?;
+    let bytes = sharesafe_core::decode::read_bounded(file, &limits).map_err(|e| e.to_string())?;
     fingerprint_photo(&bytes, &limits).map_err(|e| e.to_string())
 }
 

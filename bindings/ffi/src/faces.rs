@@ -9,7 +9,6 @@
 //! an app cannot act on either differently from any other bug. A region outside the photo is the
 //! caller's bug too (`Internal`). A damaged or unsupported photo gives the same errors as a clean.
 
-use std::io::Read;
 use std::path::{Path, PathBuf};
 use std::sync::{Arc, Mutex, Weak};
 
@@ -206,22 +205,14 @@ fn detection(
 
 /// Reads at most the core's input limit from `path`; more is `TooLarge`.
 fn read_bounded(path: &Path) -> Result<Vec<u8>, ShareSafeError> {
-    let max = sharesafe_core::Limits::default().max_input_bytes;
-    let io = |e| sharesafe_core::Error::Io {
+    let file = std::fs::File::open(path).map_err(|e| sharesafe_core::Error::Io {
         op: "read input",
         source: e,
-    };
-    let file = std::fs::File::open(path).map_err(io)?;
-    let mut bytes = Vec::new();
-    file.take(max.saturating_add(1))
-        .read_to_end(&mut bytes)
-        .map_err(io)?;
-    if bytes.len() as u64 > max {
-        return Err(ShareSafeError::TooLarge(
-            "the photo is over the size limit".to_owned(),
-        ));
-    }
-    Ok(bytes)
+    })?;
+    Ok(sharesafe_core::decode::read_bounded(
+        file,
+        &sharesafe_core::Limits::default(),
+    )?)
 }
 
 #[uniffi::export]

@@ -119,13 +119,10 @@ pub fn decode_for_analysis(
     Ok(out)
 }
 
-/// Like [`decode_for_analysis`], reading the photo from `reader` first (at most
-/// [`Limits::max_input_bytes`]; more is [`Error::LimitExceeded`]).
-pub fn decode_reader_for_analysis<R: Read>(
-    reader: R,
-    request: &AnalysisRequest,
-    limits: &Limits,
-) -> Result<AnalysisImage> {
+/// Reads a whole photo into memory, never more than [`Limits::max_input_bytes`] (one byte over
+/// is [`Error::LimitExceeded`]): the one way a path or stream becomes bytes for the decoders,
+/// detection and fingerprints, so a huge file is refused before it is allocated.
+pub fn read_bounded<R: Read>(reader: R, limits: &Limits) -> Result<Vec<u8>> {
     let mut bytes = Vec::new();
     reader
         .take(limits.max_input_bytes.saturating_add(1))
@@ -135,6 +132,17 @@ pub fn decode_reader_for_analysis<R: Read>(
         let format = sniff(&bytes).unwrap_or(Format::Jpeg);
         return Err(Error::limit(format, "max_input_bytes", Part::Header, 0));
     }
+    Ok(bytes)
+}
+
+/// Like [`decode_for_analysis`], reading the photo from `reader` first (at most
+/// [`Limits::max_input_bytes`]; more is [`Error::LimitExceeded`]).
+pub fn decode_reader_for_analysis<R: Read>(
+    reader: R,
+    request: &AnalysisRequest,
+    limits: &Limits,
+) -> Result<AnalysisImage> {
+    let bytes = read_bounded(reader, limits)?;
     decode_for_analysis(&bytes, request, limits)
 }
 
@@ -476,6 +484,22 @@ pub fn shrink_by_box(src: &RgbImage, k: u32) -> RgbImage {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn read_bounded_stops_one_byte_past_the_limit() {
+        let limits = Limits {
+            max_input_bytes: 1000,
+            ..Limits::default()
+        };
+        // An endless stream: the read must stop at the limit, not try to hold it all.
+        let endless = std::io::repeat(0xAB);
+        match read_bounded(endless, &limits) {
+            Err(Error::LimitExceeded { limit, .. }) => assert_eq!(limit, "max_input_bytes"),
+            other => panic!("expected the input-size limit, got {other:?}"),
+        }
+        let exact = vec![7u8; 1000];
+        assert_eq!(read_bounded(&exact[..], &limits).expect("at the limit"), exact);
+    }
 
     #[test]
     fn reduction_keeps_short_side_at_least_requested() {
