@@ -498,7 +498,10 @@ mod tests {
             other => panic!("expected the input-size limit, got {other:?}"),
         }
         let exact = vec![7u8; 1000];
-        assert_eq!(read_bounded(&exact[..], &limits).expect("at the limit"), exact);
+        assert_eq!(
+            read_bounded(&exact[..], &limits).expect("at the limit"),
+            exact
+        );
     }
 
     #[test]
