@@ -39,6 +39,9 @@ cargo clippy --workspace --all-targets --locked --features "$features" -- -D war
 section "no network code in the dependency tree"
 bash scripts/check-no-network.sh
 
+section "the wheel build (sharesafe-ffi alone) unifies features like the workspace build"
+bash scripts/check-feature-unification.sh
+
 section "setup: waiting for the background set-up"
 setup_rc=0
 wait "$setup_pid" || setup_rc=$?
