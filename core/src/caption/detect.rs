@@ -790,6 +790,17 @@ fn hashtags(ctx: &Ctx<'_>, out: &mut Vec<Candidate>) {
             });
             continue;
         }
+        if personal_tag(ctx, &f) {
+            out.push(Candidate {
+                kind: FindingKind::SearchableHashtag,
+                severity: Severity::Medium,
+                start: t.start,
+                end: t.end,
+                reason_id: "hashtag.personal",
+                rewrite: del,
+            });
+            continue;
+        }
         if let Some(p) = place_in_tag(ctx, &f) {
             let severity = if p.bucket <= 3 {
                 Severity::Medium
@@ -820,6 +831,61 @@ fn full_name_in_tag(ctx: &Ctx<'_>, f: &str) -> bool {
             && !ctx.is_common_any(a)
             && !ctx.is_common_any(b)
     })
+}
+
+/// Words parents put before a child's first name to make a tag of their own ("#teamlisa").
+const PERSONAL_TAG_PREFIXES: &[&str] = &[
+    "team", "baby", "little", "lil", "our", "love", "mini", "petite", "petit", "kleine", "kleiner",
+    "onze",
+];
+/// ... and after it ("#lisasworld", "#lisaturns5").
+const PERSONAL_TAG_SUFFIXES: &[&str] = &[
+    "sworld",
+    "world",
+    "sadventures",
+    "adventures",
+    "sdiary",
+    "diary",
+    "sjourney",
+    "journey",
+    "turns",
+    "isone",
+    "istwo",
+    "isthree",
+    "sfirst",
+    "firstbirthday",
+    "birthday",
+    "sday",
+];
+
+/// "#lisa2019", "#teamlisa", "#lisasworld": a first name made into the child's own hashtag. One
+/// search then finds every photo ever tagged with it, across every account that used it.
+fn personal_tag(ctx: &Ctx<'_>, f: &str) -> bool {
+    if !f.is_ascii() || f.len() < 5 || f.len() > 40 {
+        return false;
+    }
+    let is_name = |k: &str| {
+        k.len() >= 3
+            && ctx.d.first_names.contains(k)
+            && !ctx.is_common_any(k)
+            && ctx.d.places.get(k).is_none()
+    };
+    // A name and a birth year: "lisa2019", "lisa_2019" (folded to "lisa2019").
+    let digits = f.bytes().rev().take_while(u8::is_ascii_digit).count();
+    if digits == 4 {
+        let (name, year) = f.split_at(f.len() - 4);
+        if matches!(year.parse::<u16>(), Ok(1990..=2049)) && is_name(name) {
+            return true;
+        }
+    }
+    // "lisaturns5": the age after a suffix.
+    let f = f.trim_end_matches(|c: char| c.is_ascii_digit());
+    PERSONAL_TAG_PREFIXES
+        .iter()
+        .any(|p| f.strip_prefix(p).is_some_and(is_name))
+        || PERSONAL_TAG_SUFFIXES
+            .iter()
+            .any(|s| f.strip_suffix(s).is_some_and(is_name))
 }
 
 fn place_in_tag(ctx: &Ctx<'_>, f: &str) -> Option<super::data::Place> {

@@ -133,6 +133,12 @@ fn table(id: &str) -> [&'static str; 4] {
             "Ein öffentlicher Kinder-Hashtag zeigt das Foto Fremden, die ihn durchsuchen.",
             "Een openbare kinderhashtag toont de foto aan vreemden die erop zoeken.",
         ],
+        "hashtag.personal" => [
+            "A hashtag made of the child's name finds every photo tagged with it in one search.",
+            "Un hashtag fait du prénom de l'enfant retrouve en une recherche toutes les photos qui le portent.",
+            "Ein Hashtag aus dem Namen des Kindes findet mit einer Suche jedes Foto, das ihn trägt.",
+            "Een hashtag met de naam van het kind vindt met één zoekopdracht elke foto die hem draagt.",
+        ],
         "name_and_school" => [
             "Name and school together tell a stranger who the child is and where to wait.",
             "Le nom et l'école ensemble disent qui est l'enfant et où l'attendre.",
@@ -216,6 +222,7 @@ mod tests {
             "sensitive.word",
             "hashtag.sensitive",
             "hashtag.child",
+            "hashtag.personal",
             "name_and_school",
             "name_and_place",
             "name_and_contact",

@@ -157,3 +157,45 @@ fn reasons_follow_the_locale_hint() {
     assert_eq!(json["findings"][0]["kind"], "searchable_hashtag");
     assert_eq!(json["findings"][0]["severity"], "high");
 }
+
+#[test]
+fn a_first_name_made_into_a_hashtag_is_flagged() {
+    for (text, tag) in [
+        ("Best day ever #lisa2019", "#lisa2019"),
+        ("Sunday walk #Noah_2021", "#Noah_2021"),
+        ("Our girl #teamemma", "#teamemma"),
+        ("Dinosaur cake #liamturns5", "#liamturns5"),
+        ("Et voilà #lesaventuresdelea #leasworld", "#leasworld"),
+    ] {
+        let r = analyze_caption(text, None);
+        assert!(
+            r.findings
+                .iter()
+                .any(|f| f.kind == FindingKind::SearchableHashtag
+                    && f.text == tag
+                    && f.reason_id == "hashtag.personal"),
+            "{text}: {:?}",
+            r.findings
+        );
+        assert!(!r.safer_caption.contains(tag), "{}", r.safer_caption);
+    }
+}
+
+#[test]
+fn years_and_words_in_hashtags_are_not_names() {
+    // A season, a place or an ordinary word before the year is not the child's tag.
+    for text in [
+        "Road trip #summer2019",
+        "Throwback #paris2024",
+        "Christmas market #xmas2023",
+        "Go team #teamwork",
+        "New year #hello2025",
+    ] {
+        let r = analyze_caption(text, None);
+        assert!(
+            !r.findings.iter().any(|f| f.reason_id == "hashtag.personal"),
+            "{text}: {:?}",
+            r.findings
+        );
+    }
+}
