@@ -195,15 +195,6 @@ fn to_u32(n: usize) -> u32 {
 }
 
 /// One signal per warning: what `tips_for` ranks by (kind, severity, reason).
-fn signal_of(f: &core_caption::Finding) -> String {
-    format!(
-        "{}|{}|{}",
-        f.kind.as_str(),
-        CaptionSeverity::from(f.severity) as u8,
-        f.reason_id
-    )
-}
-
 impl CaptionCheck {
     fn new(text: &str, r: &core_caption::CaptionReport) -> Self {
         // Spans and rewrites lie within the analysed part; one extra char covers a rewrite that
@@ -247,7 +238,10 @@ impl CaptionCheck {
             overall: r.overall.map(Into::into),
             safer_caption: r.safer_caption.clone(),
             truncated: r.truncated,
-            signals: r.findings.iter().map(signal_of).collect(),
+            signals: core_tips::caption_signals(r)
+                .iter()
+                .map(core_tips::CaptionSignal::encode)
+                .collect(),
         }
     }
 }
@@ -312,54 +306,6 @@ fn photo_signals(report: &PrivacyReport) -> Vec<core_tips::PhotoSignal> {
         .collect()
 }
 
-/// The reason ids the tip ranking distinguishes (a birth date, a sensitive hashtag); any other
-/// reason only counts by its kind and severity.
-const REASONS_TIPS_READ: [&str; 2] = ["age.birthdate", "hashtag.sensitive"];
-
-/// The core caption report rebuilt from [`CaptionCheck::signals`], holding what the tip ranking
-/// reads: each warning's kind, severity and (for the reasons it distinguishes) reason id.
-fn caption_for_tips(check: &CaptionCheck) -> core_caption::CaptionReport {
-    let findings: Vec<core_caption::Finding> = check
-        .signals
-        .iter()
-        .filter_map(|s| {
-            let mut parts = s.splitn(3, '|');
-            let kind = core_caption::FindingKind::parse(parts.next()?)?;
-            let severity = match parts.next()?.parse::<u8>().ok()? {
-                0 => core_caption::Severity::Low,
-                1 => core_caption::Severity::Medium,
-                _ => core_caption::Severity::High,
-            };
-            let reason = parts.next().unwrap_or("");
-            let reason_id = REASONS_TIPS_READ
-                .into_iter()
-                .find(|r| *r == reason)
-                .unwrap_or("");
-            Some(core_caption::Finding {
-                kind,
-                severity,
-                start: 0,
-                end: 0,
-                text: String::new(),
-                reason_id,
-                reason: String::new(),
-                rewrite: None,
-            })
-        })
-        .collect();
-    let overall = findings.iter().map(|f| f.severity).max();
-    core_caption::CaptionReport {
-        detected_language: None,
-        report_language: core_caption::Language::En,
-        findings,
-        combined: Vec::new(),
-        overall,
-        safer_caption: String::new(),
-        char_len: 0,
-        truncated: check.truncated,
-    }
-}
-
 /// The few tips (at most four) that matter most for this photo's report and this caption, ranked,
 /// in the language of `locale` (`"fr"`, `"de-AT"`…; English otherwise). Empty when neither
 /// revealed anything.
@@ -370,8 +316,13 @@ pub fn tips_for(
     locale: String,
 ) -> Vec<PrivacyTip> {
     let photo = report.as_ref().map(photo_signals).unwrap_or_default();
-    let caption = caption.as_ref().map(caption_for_tips);
-    core_tips::tips_for(&photo, caption.as_ref(), &locale)
+    // Signals the core cannot read (an app that mangled them) count for nothing.
+    let caption: Vec<core_tips::CaptionSignal> = caption
+        .iter()
+        .flat_map(|c| &c.signals)
+        .filter_map(|s| core_tips::CaptionSignal::parse(s))
+        .collect();
+    core_tips::tips_for_signals(&photo, &caption, &locale)
         .into_iter()
         .map(Into::into)
         .collect()

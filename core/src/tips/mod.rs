@@ -10,7 +10,7 @@ mod text;
 
 use serde::Serialize;
 
-use crate::caption::{CaptionReport, FindingKind, Language, Severity};
+use crate::caption::{CaptionReport, Finding, FindingKind, Language, Severity};
 
 /// What a photo's report can reveal, as far as tips are concerned.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize)]
@@ -157,10 +157,92 @@ pub fn all_tips(locale: &str) -> Vec<Tip> {
 /// How many tips [`tips_for`] returns at most: a parent reads three, not twenty.
 pub const MAX_TIPS: usize = 4;
 
+/// What the tip ranking reads from one caption finding: its kind and severity, and whether it is
+/// one of the two reasons the ranking tells apart (a hashtag predators search, a full birth
+/// date). An app that keeps a caption check but not the caption (the FFI's `CaptionCheck`)
+/// carries these, so tips can be ranked later without analysing the text again.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub struct CaptionSignal {
+    /// What was found.
+    pub kind: FindingKind,
+    /// How much it matters.
+    pub severity: Severity,
+    /// A hashtag predators search for (`hashtag.sensitive`).
+    pub sensitive_hashtag: bool,
+    /// A full date of birth (`age.birthdate`).
+    pub birth_date: bool,
+}
+
+impl CaptionSignal {
+    /// The signal of one finding.
+    pub fn of(f: &Finding) -> Self {
+        CaptionSignal {
+            kind: f.kind,
+            severity: f.severity,
+            sensitive_hashtag: f.reason_id == "hashtag.sensitive",
+            birth_date: f.reason_id == "age.birthdate",
+        }
+    }
+
+    /// A stable text form (`"searchable_hashtag|2|s"`): kind, severity 0–2, flags. It holds
+    /// nothing of the caption's text.
+    pub fn encode(&self) -> String {
+        let severity = match self.severity {
+            Severity::Low => 0,
+            Severity::Medium => 1,
+            Severity::High => 2,
+        };
+        let flags = match (self.sensitive_hashtag, self.birth_date) {
+            (true, true) => "sb",
+            (true, false) => "s",
+            (false, true) => "b",
+            (false, false) => "",
+        };
+        format!("{}|{severity}|{flags}", self.kind.as_str())
+    }
+
+    /// Reads [`Self::encode`]'s form back; `None` for anything else.
+    pub fn parse(s: &str) -> Option<Self> {
+        let mut parts = s.split('|');
+        let kind = FindingKind::parse(parts.next()?)?;
+        let severity = match parts.next()? {
+            "0" => Severity::Low,
+            "1" => Severity::Medium,
+            "2" => Severity::High,
+            _ => return None,
+        };
+        let flags = parts.next()?;
+        if parts.next().is_some() || !flags.chars().all(|c| c == 's' || c == 'b') {
+            return None;
+        }
+        Some(CaptionSignal {
+            kind,
+            severity,
+            sensitive_hashtag: flags.contains('s'),
+            birth_date: flags.contains('b'),
+        })
+    }
+}
+
+/// The signals of every finding of a caption report, in order.
+pub fn caption_signals(report: &CaptionReport) -> Vec<CaptionSignal> {
+    report.findings.iter().map(CaptionSignal::of).collect()
+}
+
 /// The tips that matter most for this photo and caption, ranked, at most [`MAX_TIPS`].
 ///
 /// Empty when neither the photo nor the caption revealed anything.
 pub fn tips_for(photo: &[PhotoSignal], caption: Option<&CaptionReport>, locale: &str) -> Vec<Tip> {
+    let caption = caption.map(caption_signals).unwrap_or_default();
+    tips_for_signals(photo, &caption, locale)
+}
+
+/// [`tips_for`] from the caption's [`CaptionSignal`]s instead of its report.
+pub fn tips_for_signals(
+    photo: &[PhotoSignal],
+    caption: &[CaptionSignal],
+    locale: &str,
+) -> Vec<Tip> {
     let mut scores: Vec<(TipId, u32)> = Vec::new();
     fn add_to(scores: &mut Vec<(TipId, u32)>, id: TipId, s: u32) {
         match scores.iter_mut().find(|(i, _)| *i == id) {
@@ -184,17 +266,15 @@ pub fn tips_for(photo: &[PhotoSignal], caption: Option<&CaptionReport>, locale: 
             PhotoSignal::SchoolOrHomeVisible => add(TipId::BackgroundClues, 80),
         }
     }
-    if let Some(report) = caption {
+    {
         let boost = |k: FindingKind| -> Option<u32> {
-            report
-                .of_kind(k)
+            caption
+                .iter()
+                .filter(|f| f.kind == k)
                 .map(|f| if f.severity == Severity::High { 15 } else { 0 })
                 .max()
         };
-        let sensitive_tag = report
-            .findings
-            .iter()
-            .any(|f| f.reason_id == "hashtag.sensitive");
+        let sensitive_tag = caption.iter().any(|f| f.sensitive_hashtag);
         if let Some(b) = boost(FindingKind::SensitiveContent) {
             add(TipId::KeepSensitivePhotosPrivate, 95 + b);
             add(TipId::IfMisused, 30);
@@ -222,10 +302,7 @@ pub fn tips_for(photo: &[PhotoSignal], caption: Option<&CaptionReport>, locale: 
             add(TipId::NoRoutine, 75 + b);
         }
         if let Some(b) = boost(FindingKind::AgeOrBirthday) {
-            let birthdate = report
-                .findings
-                .iter()
-                .any(|f| f.reason_id == "age.birthdate");
+            let birthdate = caption.iter().any(|f| f.birth_date);
             add(TipId::NoBirthDate, if birthdate { 80 } else { 40 + b });
         }
         if let Some(b) = boost(FindingKind::Contact) {
@@ -286,6 +363,36 @@ mod tests {
         );
         assert!(tips.len() <= MAX_TIPS);
         assert!(tips[0].text.contains("Hashtag"));
+    }
+
+    #[test]
+    fn caption_signals_round_trip_and_rank_like_the_report() {
+        let r = analyze_caption(
+            "Lisa, born 3 May 2019, every Saturday at the pool in Mamer #bathtime",
+            Some("en"),
+        );
+        let signals = caption_signals(&r);
+        assert!(signals.iter().any(|s| s.sensitive_hashtag));
+        assert!(signals.iter().any(|s| s.birth_date), "{:?}", r.findings);
+        let back: Vec<CaptionSignal> = signals
+            .iter()
+            .map(|s| CaptionSignal::parse(&s.encode()).expect("own encoding parses"))
+            .collect();
+        assert_eq!(back, signals);
+        assert_eq!(
+            tips_for_signals(&[], &back, "fr"),
+            tips_for(&[], Some(&r), "fr")
+        );
+        for bad in [
+            "",
+            "location",
+            "location|3|",
+            "nope|1|",
+            "location|1|x",
+            "location|1||",
+        ] {
+            assert_eq!(CaptionSignal::parse(bad), None, "{bad}");
+        }
     }
 
     #[test]
