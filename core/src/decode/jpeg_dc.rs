@@ -198,14 +198,61 @@ struct Huffman {
     /// `values` index of the first code of each length, minus that code.
     offset: [i32; 17],
     values: Vec<u8>,
-    /// For AC tables, each 11-bit prefix resolved to what skipping the coefficient takes:
-    /// bits 0–4 = code length + value length, bits 8–13 = how far the coefficient index moves,
-    /// bit 16 = end of block; 0 when the code is longer than 11 bits.
-    skip: Box<[u32; 1 << FAST_BITS]>,
+    /// For AC tables, each [`SKIP_BITS`]-bit prefix resolved to what skipping the next one or
+    /// two coefficients takes (see [`skip_entry`]); 0 when the first code is longer than 11 bits.
+    /// Two per lookup halves the chain of dependent table reads that bounds this decoder.
+    skip: Box<[u32; 1 << SKIP_BITS]>,
 }
 
 const FAST_BITS: u32 = 11;
-const SKIP_EOB: u32 = 1 << 16;
+/// Prefix length of the AC skip table: 12 bits hold two short codes with their values often,
+/// and the table (16 KB) still fits the L1 cache beside the others.
+const SKIP_BITS: u32 = 12;
+/// Skip entry: bits 0–5 = bits of the first symbol (code + value), 6–11 = bits of both, 12–17 =
+/// how far the first moves the coefficient index, 18–23 = how far the second moves it, and flags.
+const SKIP_EOB1: u32 = 1 << 24;
+/// The entry holds a second symbol whose code lies wholly within the prefix.
+const SKIP_PAIR: u32 = 1 << 25;
+/// The second symbol ends the block.
+const SKIP_EOB2: u32 = 1 << 26;
+
+/// Bits taken and index advance of one AC symbol `rs` with code length `len`: end of block
+/// advances 0, ZRL (sixteen zeros) 16, a coefficient its zero run plus one.
+fn ac_step(rs: u8, len: u8) -> (u32, u32) {
+    let (run, size) = (u32::from(rs >> 4), u32::from(rs & 15));
+    match (run, size) {
+        (15, 0) => (u32::from(len), 16),
+        (_, 0) => (u32::from(len), 0),
+        _ => (u32::from(len) + size, run + 1),
+    }
+}
+
+/// The skip entry for one [`SKIP_BITS`]-bit prefix, from the 11-bit symbol table `fast`.
+fn skip_entry(fast: &[(u8, u8); 1 << FAST_BITS], prefix: u32) -> u32 {
+    let mask = (1u32 << SKIP_BITS) - 1;
+    let lookup = |p: u32| fast[(p >> (SKIP_BITS - FAST_BITS)) as usize];
+    let (rs1, len1) = lookup(prefix);
+    if len1 == 0 {
+        return 0;
+    }
+    let (b1, adv1) = ac_step(rs1, len1);
+    if adv1 == 0 {
+        return b1 | SKIP_EOB1;
+    }
+    let mut e = b1 | adv1 << 12;
+    if b1 < SKIP_BITS {
+        // The second code is known only if all its bits are inside the prefix.
+        let (rs2, len2) = lookup((prefix << b1) & mask);
+        if len2 > 0 && u32::from(len2) <= SKIP_BITS - b1 {
+            let (b2, adv2) = ac_step(rs2, len2);
+            e |= (b1 + b2) << 6 | adv2 << 18 | SKIP_PAIR;
+            if adv2 == 0 {
+                e |= SKIP_EOB2;
+            }
+        }
+    }
+    e
+}
 
 impl Huffman {
     fn build(counts: &[u8; 16], values: &[u8]) -> Option<Huffman> {
@@ -237,16 +284,9 @@ impl Huffman {
             code <<= 1;
         }
         max_code[17] = i32::MAX; // sentinel: ends the slow search
-        let mut skip = Box::new([0u32; 1 << FAST_BITS]);
-        for (e, &(rs, len)) in skip.iter_mut().zip(fast.iter()) {
-            if len > 0 {
-                let (run, size) = (u32::from(rs >> 4), u32::from(rs & 15));
-                *e = match (run, size) {
-                    (15, 0) => u32::from(len) | 16 << 8,
-                    (_, 0) => u32::from(len) | SKIP_EOB,
-                    _ => (u32::from(len) + size) | (run + 1) << 8,
-                };
-            }
+        let mut skip = Box::new([0u32; 1 << SKIP_BITS]);
+        for (prefix, e) in (0u32..).zip(skip.iter_mut()) {
+            *e = skip_entry(&fast, prefix);
         }
         Some(Huffman {
             fast,
@@ -534,17 +574,31 @@ fn decode_scan(
                     // Skip the 63 AC coefficients: decode run/size symbols, skip value bits.
                     let mut k = 1u32;
                     while k < 64 {
-                        // One refill covers the longest code (16) and value (15) together.
-                        if bits.count < 32 {
+                        // One refill covers two symbols of the skip table (at most 38 bits),
+                        // or the longest code (16) and value (15) together.
+                        if bits.count < 40 {
                             bits.refill();
                         }
-                        let e = ac_t.skip[bits.peek(FAST_BITS) as usize];
+                        let e = ac_t.skip[bits.peek(SKIP_BITS) as usize];
                         if e != 0 {
-                            bits.consume(e & 31);
-                            if e & SKIP_EOB != 0 {
+                            if e & SKIP_EOB1 != 0 {
+                                bits.consume(e & 63);
                                 break;
                             }
-                            k += (e >> 8) & 63;
+                            let adv1 = (e >> 12) & 63;
+                            // The second symbol belongs to this block only if the first
+                            // leaves room in it; otherwise it is the next block's DC code.
+                            if e & SKIP_PAIR != 0 && k + adv1 < 64 {
+                                bits.consume((e >> 6) & 63);
+                                k += adv1;
+                                if e & SKIP_EOB2 != 0 {
+                                    break;
+                                }
+                                k += (e >> 18) & 63;
+                                continue;
+                            }
+                            bits.consume(e & 63);
+                            k += adv1;
                             continue;
                         }
                         let rs = bits.symbol(ac_t)?;
