@@ -122,7 +122,8 @@ fn sizes(model: &str, sizes: &[String]) -> Result<(), Box<dyn std::error::Error>
         });
         // Whole-photo pass only, at exactly this size (never enlarged, never tiled).
         let opts = DetectOptions {
-            whole_photo_side: w.max(h),
+            input_long: w.max(h),
+            input_short: w.min(h),
             tiled_side: 0,
             ..DetectOptions::default()
         };

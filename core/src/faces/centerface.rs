@@ -4,6 +4,7 @@
 //! time (a symbolic size runs 8× slower), so plans are cached per size; only two are kept, because
 //! each holds its own packed weights and a share extension has little memory to spare.
 
+use std::borrow::Cow;
 use std::sync::{Arc, Mutex};
 
 use image::RgbImage;
@@ -13,7 +14,8 @@ use super::{nms, DetectOptions, Face, FaceError};
 
 type Plan = Arc<TypedSimplePlan>;
 
-/// Plans kept at once (the whole-photo size and the tile size).
+/// Plans kept at once: the landscape and the portrait model input (every pass of a photo uses
+/// the one that matches it).
 const CACHED_PLANS: usize = 2;
 
 /// CenterFace loaded and ready: build it once per app launch and reuse it for every photo.
@@ -28,7 +30,7 @@ impl std::fmt::Debug for FaceDetector {
     }
 }
 
-fn round_up_32(v: u32) -> u32 {
+pub(super) fn round_up_32(v: u32) -> u32 {
     v.max(1).div_ceil(32) * 32
 }
 
@@ -171,49 +173,70 @@ impl FaceDetector {
         image: &RgbImage,
         opts: &DetectOptions,
     ) -> Result<Vec<Face>, FaceError> {
+        self.detect_image(Cow::Borrowed(image), opts)
+    }
+
+    /// [`Self::detect_rgb`], dropping an owned `image` as soon as the passes have their
+    /// smaller copies of it (a decoded photo is the largest buffer detection holds).
+    pub(super) fn detect_image(
+        &self,
+        image: Cow<'_, RgbImage>,
+        opts: &DetectOptions,
+    ) -> Result<Vec<Face>, FaceError> {
         let (w, h) = image.dimensions();
         if w == 0 || h == 0 {
             return Ok(Vec::new());
         }
-        let long = w.max(h) as f32;
+        let (iw, ih) = opts.input_for(w, h);
         let mut all = Vec::new();
 
-        // Whole-photo pass, never enlarged.
-        let s = (opts.whole_photo_side.max(32) as f32 / long).min(1.0);
-        let (iw, ih) = (
-            round_up_32((w as f32 * s).round() as u32),
-            round_up_32((h as f32 * s).round() as u32),
-        );
-        let input = resize(image, iw, ih);
-        let (fx, fy) = (w as f32 / iw as f32, h as f32 / ih as f32);
+        // Scales of the two passes: the whole photo fitted into the model input (never
+        // enlarged), and the tiled pass, when it is finer than that by a margin.
+        let s = (iw as f32 / w as f32).min(ih as f32 / h as f32).min(1.0);
+        let t = (opts.tiled_side as f32 / w.max(h) as f32).min(1.0);
+        let tiled = (opts.tiled_side > 0 && t > 1.05 * s).then(|| {
+            let (sw, sh) = scaled_size(w, h, t);
+            resize(&image, sw, sh)
+        });
+        // The whole-photo input comes from the tiled pass's copy when there is one, so an
+        // owned photo can go now.
+        let (rw, rh) = scaled_size(w, h, s);
+        let input = match &tiled {
+            Some(smaller) => {
+                drop(image);
+                crop_padded(&resize(smaller, rw, rh), 0, 0, iw, ih)
+            }
+            None => crop_padded(&resize(&image, rw, rh), 0, 0, iw, ih),
+        };
+
+        // Whole-photo pass; the rest of the input is black, so faces keep their shape.
+        let (fx, fy) = (w as f32 / rw as f32, h as f32 / rh as f32);
         for f in self.run(&input, opts)? {
-            all.push(scale_face(&f, 0.0, 0.0, fx, fy));
+            if f.x < rw as f32 && f.y < rh as f32 {
+                all.push(scale_face(&f, 0.0, 0.0, fx, fy));
+            }
         }
         drop(input);
 
-        // Tiled pass at a finer scale, for the small faces of a large photo.
-        if opts.tiled_side > 0 && long > 1.5 * opts.whole_photo_side as f32 {
-            let t = (opts.tiled_side as f32 / long).min(1.0);
-            let (sw, sh) = (
-                ((w as f32 * t).round() as u32).max(1),
-                ((h as f32 * t).round() as u32).max(1),
-            );
-            let scaled = resize(image, sw, sh);
+        // Tiled pass, for the small faces.
+        if let Some(scaled) = tiled {
+            let (sw, sh) = scaled.dimensions();
             let (fx, fy) = (w as f32 / sw as f32, h as f32 / sh as f32);
-            let tile = round_up_32(opts.tile.max(64));
-            let overlap = opts.tile_overlap.min(tile / 2);
-            let (tw, th) = (tile.min(round_up_32(sw)), tile.min(round_up_32(sh)));
-            for ty in tile_starts(sh, th, overlap) {
-                for tx in tile_starts(sw, tw, overlap) {
-                    let crop = crop_padded(&scaled, tx, ty, tw, th);
+            let overlap = opts.tile_overlap.min(iw.min(ih) / 2);
+            for ty in tile_starts(sh, ih, overlap) {
+                for tx in tile_starts(sw, iw, overlap) {
+                    let crop = crop_padded(&scaled, tx, ty, iw, ih);
+                    // The part of this tile that holds photo (the last row and column may be
+                    // padded when the photo is smaller than a tile).
+                    let (vw, vh) = (iw.min(sw - tx), ih.min(sh - ty));
                     for f in self.run(&crop, opts)? {
                         // A box cut by an inner tile edge is a partial face: a neighbouring
                         // tile (or the whole-photo pass) sees it whole.
                         let cut = (f.x <= 1.0 && tx > 0)
                             || (f.y <= 1.0 && ty > 0)
-                            || (f.x + f.width >= tw as f32 - 1.0 && tx + tw < sw)
-                            || (f.y + f.height >= th as f32 - 1.0 && ty + th < sh);
-                        if !cut {
+                            || (f.x + f.width >= vw as f32 - 1.0 && tx + vw < sw)
+                            || (f.y + f.height >= vh as f32 - 1.0 && ty + vh < sh);
+                        if !cut && f.x < vw as f32 && f.y < vh as f32 {
                             all.push(scale_face(&f, tx as f32, ty as f32, fx, fy));
                         }
                     }
@@ -222,6 +245,14 @@ impl FaceDetector {
         }
         Ok(nms(all, opts.nms_iou, opts.max_faces))
     }
+}
+
+/// `w`×`h` scaled by `s`, each side at least one pixel.
+fn scaled_size(w: u32, h: u32, s: f32) -> (u32, u32) {
+    (
+        ((w as f32 * s).round() as u32).clamp(1, w),
+        ((h as f32 * s).round() as u32).clamp(1, h),
+    )
 }
 
 /// Tile origins along one axis of length `len`: as few tiles as cover it with at least `overlap`

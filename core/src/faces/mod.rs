@@ -4,9 +4,10 @@
 //! with tract, and returns boxes in the coordinates of the photo as displayed (EXIF orientation
 //! applied), each with a confidence and five landmarks.
 //!
-//! Small faces: a whole-photo pass at a bounded size finds the large and medium faces, and on
-//! large photos a second pass over tiles at twice that scale finds the small ones. Every pass runs
-//! on a bounded input, so memory does not grow with the photo. Nothing is downloaded: the model
+//! Small faces: a whole-photo pass finds the large and medium faces, and on larger photos a
+//! second pass over tiles at a finer scale finds the small ones. Both passes run on one small,
+//! fixed model input (448×352 by default), so memory does not grow with the photo and stays
+//! within a share extension's budget. Nothing is downloaded: the model
 //! comes in as bytes or a path from the app.
 
 mod centerface;
@@ -82,16 +83,22 @@ pub struct DetectOptions {
     pub threshold: f32,
     /// Boxes overlapping a better one by more than this IoU are dropped (default 0.3).
     pub nms_iou: f32,
-    /// Longest side of the whole-photo pass, in model pixels (default 640). Photos are never
-    /// enlarged for it.
-    pub whole_photo_side: u32,
-    /// Longest side the photo is scaled to for the tiled pass (default 1280; 0 turns it off). It
-    /// runs only when the photo is larger than the whole-photo pass by half again.
+    /// Longer side of the one model input every pass uses, in pixels (default 448, a multiple of
+    /// 32). The photo is fitted into it for the whole-photo pass and cut into tiles of it for the
+    /// tiled pass, so detection builds one plan per photo orientation and its memory is that
+    /// plan's whatever the photo's size: tract's buffers grow with the input (about 45 MB at
+    /// 448×352, 80 MB at 640×480), and iOS ends a share extension at about 120 MB.
+    pub input_long: u32,
+    /// Shorter side of the model input (default 352, a multiple of 32).
+    pub input_short: u32,
+    /// Longest side the photo is scaled to for the tiled pass, which finds the faces too small
+    /// for the whole-photo pass (default 1280; 0 turns it off). A 12 MP photo is then cut into
+    /// about 12 tiles, and faces down to about 30 pixels (of 4,032) are found. It runs only when
+    /// it looks at the photo in more detail than the whole-photo pass; photos are never enlarged.
     pub tiled_side: u32,
-    /// Side of one tile in model pixels (default 640, a multiple of 32).
-    pub tile: u32,
-    /// Overlap between tiles (default 96): a face smaller than this lies whole in some tile;
-    /// larger ones are the whole-photo pass's.
+    /// Overlap between tiles, at the tiled pass's scale (default 32). A face that small lies
+    /// whole in some tile; a larger one cut by a tile edge is the whole-photo pass's to find,
+    /// which sees it at more than half that size.
     pub tile_overlap: u32,
     /// Most faces reported (default 1,000), so a crafted image cannot make the output unbounded.
     pub max_faces: usize,
@@ -104,12 +111,26 @@ impl Default for DetectOptions {
         DetectOptions {
             threshold: 0.5,
             nms_iou: 0.3,
-            whole_photo_side: 640,
+            input_long: 448,
+            input_short: 352,
             tiled_side: 1280,
-            tile: 640,
-            tile_overlap: 96,
+            tile_overlap: 32,
             max_faces: 1000,
             limits: Limits::default(),
+        }
+    }
+}
+
+impl DetectOptions {
+    /// The model input for a `w`×`h` photo: landscape for a landscape photo, portrait for a
+    /// portrait one, each side a multiple of 32 (at least 64).
+    pub(crate) fn input_for(&self, w: u32, h: u32) -> (u32, u32) {
+        let long = centerface::round_up_32(self.input_long.max(64));
+        let short = centerface::round_up_32(self.input_short.max(64)).min(long);
+        if w >= h {
+            (long, short)
+        } else {
+            (short, long)
         }
     }
 }
@@ -144,7 +165,7 @@ impl FaceDetector {
     /// Finds faces in an encoded photo and says at what size it is displayed.
     ///
     /// The photo is decoded only as large as detection needs: its longer side at about
-    /// [`DetectOptions::tiled_side`] (or [`DetectOptions::whole_photo_side`] when tiling is off),
+    /// [`DetectOptions::tiled_side`] (or [`DetectOptions::input_long`] when tiling is off),
     /// never enlarged. A JPEG gets there inside the decoder (DCT scaling to 1/2, 1/4 or 1/8, then
     /// a box average), so a 12 MP photo exists in memory as about 3 MP at most. PNG, WebP and GIF
     /// have no reduced decode: they are decoded whole (RGB or RGBA, 8 bits; at most
@@ -157,9 +178,9 @@ impl FaceDetector {
     ) -> Result<PhotoFaces, FaceError> {
         let (sw, sh, _) = crate::decode::stored_size(photo, &opts.limits)?;
         let wanted_long = if opts.tiled_side > 0 {
-            opts.tiled_side.max(opts.whole_photo_side)
+            opts.tiled_side.max(opts.input_long)
         } else {
-            opts.whole_photo_side
+            opts.input_long
         };
         let request = AnalysisRequest {
             min_short_side: crate::decode::min_short_side_for_long(sw, sh, wanted_long.max(32)),
@@ -181,8 +202,7 @@ impl FaceDetector {
                 decoded_reduction: decoded.reduction,
             });
         }
-        let found = self.detect_rgb(&image, opts)?;
-        drop(image);
+        let found = self.detect_image(std::borrow::Cow::Owned(image), opts)?;
         let (fx, fy) = (width as f32 / iw as f32, height as f32 / ih as f32);
         let faces = found
             .iter()
