@@ -61,6 +61,12 @@ fn detect(model: &str, photo: &str) -> Result<(), Box<dyn std::error::Error>> {
     let t = Instant::now();
     let found = det.detect_photo(&bytes, &opts)?;
     let first = t.elapsed();
+    let runs_per_photo = det.model_runs();
+    let (iw, ih) = if found.width >= found.height {
+        (opts.input_long, opts.input_short)
+    } else {
+        (opts.input_short, opts.input_long)
+    };
     let runs: Vec<Duration> = (0..5)
         .map(|_| {
             let t = Instant::now();
@@ -93,7 +99,7 @@ fn detect(model: &str, photo: &str) -> Result<(), Box<dyn std::error::Error>> {
         })
         .collect();
     println!(
-        "photo {}x{} decoded at 1/{} ({}x{}): decode {:.0} ms; detect_photo (decode + whole + tiles) first {:.0} ms (plans built), median {:.0} ms; whole-photo pass only median {:.0} ms; {} faces; peak RSS {:.0} MB (after loading the model and reading the file: {:.0} MB)",
+        "photo {}x{} decoded at 1/{} ({}x{}): decode {:.0} ms; model runs per photo {runs_per_photo} at {iw}x{ih}; detect_photo (decode + whole + tiles) first {:.0} ms (plans built), median {:.0} ms; whole-photo pass only median {:.0} ms; {} faces; peak RSS {:.0} MB (after loading the model and reading the file: {:.0} MB)",
         found.width,
         found.height,
         found.decoded_reduction,
