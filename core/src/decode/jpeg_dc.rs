@@ -208,13 +208,12 @@ const FAST_BITS: u32 = 11;
 /// Prefix length of the AC skip table: 12 bits hold two short codes with their values often,
 /// and the table (16 KB) still fits the L1 cache beside the others.
 const SKIP_BITS: u32 = 12;
-/// Skip entry: bits 0–5 = bits of the first symbol (code + value), 6–11 = bits of both, 12–17 =
-/// how far the first moves the coefficient index, 18–23 = how far the second moves it, and flags.
-const SKIP_EOB1: u32 = 1 << 24;
-/// The entry holds a second symbol whose code lies wholly within the prefix.
-const SKIP_PAIR: u32 = 1 << 25;
-/// The second symbol ends the block.
-const SKIP_EOB2: u32 = 1 << 26;
+/// A skip entry is two steps of 16 bits: the low half skips the next symbol, the high half the
+/// next two (0 when the second code does not lie wholly within the prefix). Each step: bits 0–5
+/// = bits taken (codes and values), 6–11 = how far the coefficient index moves, bit 12 = the
+/// block ends. The decoder picks a half without branching, so the one unpredictable branch per
+/// block is its end.
+const STEP_EOB: u32 = 1 << 12;
 
 /// Bits taken and index advance of one AC symbol `rs` with code length `len`: end of block
 /// advances 0, ZRL (sixteen zeros) 16, a coefficient its zero run plus one.
@@ -227,6 +226,11 @@ fn ac_step(rs: u8, len: u8) -> (u32, u32) {
     }
 }
 
+/// One 16-bit step: `bits` taken, index moved by `adv`, block ended when `eob`.
+fn step(bits: u32, adv: u32, eob: bool) -> u32 {
+    bits | adv << 6 | if eob { STEP_EOB } else { 0 }
+}
+
 /// The skip entry for one [`SKIP_BITS`]-bit prefix, from the 11-bit symbol table `fast`.
 fn skip_entry(fast: &[(u8, u8); 1 << FAST_BITS], prefix: u32) -> u32 {
     let mask = (1u32 << SKIP_BITS) - 1;
@@ -236,22 +240,17 @@ fn skip_entry(fast: &[(u8, u8); 1 << FAST_BITS], prefix: u32) -> u32 {
         return 0;
     }
     let (b1, adv1) = ac_step(rs1, len1);
-    if adv1 == 0 {
-        return b1 | SKIP_EOB1;
+    let single = step(b1, adv1, adv1 == 0);
+    if adv1 == 0 || b1 >= SKIP_BITS {
+        return single;
     }
-    let mut e = b1 | adv1 << 12;
-    if b1 < SKIP_BITS {
-        // The second code is known only if all its bits are inside the prefix.
-        let (rs2, len2) = lookup((prefix << b1) & mask);
-        if len2 > 0 && u32::from(len2) <= SKIP_BITS - b1 {
-            let (b2, adv2) = ac_step(rs2, len2);
-            e |= (b1 + b2) << 6 | adv2 << 18 | SKIP_PAIR;
-            if adv2 == 0 {
-                e |= SKIP_EOB2;
-            }
-        }
+    // The second code is known only if all its bits are inside the prefix.
+    let (rs2, len2) = lookup((prefix << b1) & mask);
+    if len2 == 0 || u32::from(len2) > SKIP_BITS - b1 {
+        return single;
     }
-    e
+    let (b2, adv2) = ac_step(rs2, len2);
+    single | step(b1 + b2, adv1 + adv2, adv2 == 0) << 16
 }
 
 impl Huffman {
@@ -581,24 +580,17 @@ fn decode_scan(
                         }
                         let e = ac_t.skip[bits.peek(SKIP_BITS) as usize];
                         if e != 0 {
-                            if e & SKIP_EOB1 != 0 {
-                                bits.consume(e & 63);
+                            // Two symbols only if the first leaves room in this block;
+                            // otherwise the second is the next block's DC code.
+                            let single = e & 0xFFFF;
+                            let pair = e >> 16;
+                            let room = k + ((single >> 6) & 63) < 64;
+                            let s = if pair != 0 && room { pair } else { single };
+                            bits.consume(s & 63);
+                            if s & STEP_EOB != 0 {
                                 break;
                             }
-                            let adv1 = (e >> 12) & 63;
-                            // The second symbol belongs to this block only if the first
-                            // leaves room in it; otherwise it is the next block's DC code.
-                            if e & SKIP_PAIR != 0 && k + adv1 < 64 {
-                                bits.consume((e >> 6) & 63);
-                                k += adv1;
-                                if e & SKIP_EOB2 != 0 {
-                                    break;
-                                }
-                                k += (e >> 18) & 63;
-                                continue;
-                            }
-                            bits.consume(e & 63);
-                            k += adv1;
+                            k += (s >> 6) & 63;
                             continue;
                         }
                         let rs = bits.symbol(ac_t)?;
