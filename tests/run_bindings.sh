@@ -99,21 +99,9 @@ run_swift() {
     # same paths, in a private mount namespace that disappears with the command.
     local shared
     shared="$(dirname "$repo")/shared"
-    unshare -m -- bash -c '
-        set -e
-        root="$1" repo="$2" shared="$3" target="$4" pkg="$5" lib_dir="$6"
-        for dir in "$repo" "$shared" "$target"; do
-            [[ -d "$dir" ]] || continue
-            mkdir -p "$root$dir"
-            mount --rbind "$dir" "$root$dir"
-        done
-        mount -t proc proc "$root/proc"
-        mount --rbind /dev "$root/dev"
-        exec chroot "$root" /usr/bin/env -i PATH=/usr/bin:/bin HOME=/root LANG=C.UTF-8 \
-            CI="${CI:-}" SHARESAFE_REPO="$repo" SHARESAFE_LIB_DIR="$lib_dir" \
-            LD_LIBRARY_PATH="$lib_dir" \
-            swift test --package-path "$pkg" --scratch-path "$target/swift-build" --disable-swift-testing
-    ' swift-test "$root" "$repo" "$shared" "$target" "$pkg" "$lib_dir" 2>&1 |
+    bash "$repo/scripts/in-swift-chroot.sh" "$root" "$repo" "$shared" "$target" -- \
+        SHARESAFE_REPO="$repo" SHARESAFE_LIB_DIR="$lib_dir" LD_LIBRARY_PATH="$lib_dir" \
+        swift test --package-path "$pkg" --scratch-path "$target/swift-build" --disable-swift-testing 2>&1 |
         grep -vE '^\[[0-9]+/[0-9]+\] (Compiling|Emitting|Build|Linking|Write|Planning|Wrapping)' |
         grep -vE "^Test Case .* (started|passed)"
     return "${PIPESTATUS[0]}"

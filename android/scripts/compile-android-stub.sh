@@ -11,22 +11,9 @@
 # Usage: android/scripts/compile-android-stub.sh     (after test-host.sh built the host library)
 set -euo pipefail
 
-android="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
-repo="$(dirname "$android")"
-target="${CARGO_TARGET_DIR:-$repo/target}"
-mkdir -p "$target"
-target="$(cd "$target" && pwd)"
+source "$(dirname "${BASH_SOURCE[0]}")/kotlin-env.sh"
 out="$target/android-stub-compile"
 stub="$android/stubs/android-api-stub"
-
-vars="$(bash "$repo/scripts/setup-kotlin.sh")"
-kotlinc="$(sed -n 's/^KOTLINC=//p' <<<"$vars")"
-coroutines="$(dirname "$kotlinc")/../lib/kotlinx-coroutines-core-jvm.jar"
-jna=/usr/share/java/jna.jar
-
-cd "$repo"
-# The test command's own feature set, so this reuses its build (see the script).
-bash "$repo/scripts/build-host-library.sh"
 rm -rf "$out"
 mkdir -p "$out/stub-classes" "$out/r" "$out/app"
 

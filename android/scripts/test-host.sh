@@ -17,23 +17,9 @@
 # Usage: android/scripts/test-host.sh     Prints PASS/FAIL/SKIPPED lines and "android-host: N passed, N failed, N skipped".
 set -euo pipefail
 
-android="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
-repo="$(dirname "$android")"
-target="${CARGO_TARGET_DIR:-$repo/target}"
-mkdir -p "$target"
-target="$(cd "$target" && pwd)"
+source "$(dirname "${BASH_SOURCE[0]}")/kotlin-env.sh"
 out="$target/android-host"
 lib_dir="$target/debug"
-
-vars="$(bash "$repo/scripts/setup-kotlin.sh")"
-kotlinc="$(sed -n 's/^KOTLINC=//p' <<<"$vars")"
-coroutines="$(dirname "$kotlinc")/../lib/kotlinx-coroutines-core-jvm.jar"
-jna=/usr/share/java/jna.jar
-[[ -f "$coroutines" && -f "$jna" ]] || { echo "android-host: missing $coroutines or $jna"; exit 1; }
-
-cd "$repo"
-# The test command's own feature set, so this reuses its build (see the script).
-bash "$repo/scripts/build-host-library.sh"
 rm -rf "$out"
 mkdir -p "$out"
 "$target/debug/uniffi-bindgen" generate --library "$lib_dir/libsharesafe_ffi.so" --language kotlin \

@@ -45,21 +45,11 @@ root="$(bash "$repo/scripts/setup-swift.sh" | tail -1)" || { echo "ios swift tes
 
 log="$target/ios-test/swift-test.log"
 shared="$(dirname "$repo")/shared"
-unshare -m -- bash -c '
-    set -e
-    root="$1" repo="$2" shared="$3" target="$4" pkg="$5" lib_dir="$6"
-    for dir in "$repo" "$shared" "$target"; do
-        [[ -d "$dir" ]] || continue
-        mkdir -p "$root$dir"
-        mount --rbind "$dir" "$root$dir"
-    done
-    mount -t proc proc "$root/proc"
-    mount --rbind /dev "$root/dev"
-    exec chroot "$root" /usr/bin/env -i PATH=/usr/bin:/bin HOME=/root LANG=C.UTF-8 \
-        CI="${CI:-}" SHARESAFE_REPO="$repo" SHARESAFE_LIB_DIR="$lib_dir" LD_LIBRARY_PATH="$lib_dir" \
-        SHARESAFE_FACE_MODEL="$7" SHARESAFE_CORPUS="$8" \
-        swift test --package-path "$pkg" --scratch-path "$target/ios-swift-build" --disable-swift-testing
-' ios-swift-test "$root" "$repo" "$shared" "$target" "$pkg" "$lib_dir" "$face_model" "$corpus" >"$log" 2>&1
+bash "$repo/scripts/in-swift-chroot.sh" "$root" "$repo" "$shared" "$target" -- \
+    SHARESAFE_REPO="$repo" SHARESAFE_LIB_DIR="$lib_dir" LD_LIBRARY_PATH="$lib_dir" \
+    SHARESAFE_FACE_MODEL="$face_model" SHARESAFE_CORPUS="$corpus" \
+    swift test --package-path "$pkg" --scratch-path "$target/ios-swift-build" --disable-swift-testing \
+    >"$log" 2>&1
 rc=$?
 
 grep -vE '^\[[0-9]+/[0-9]+\] (Compiling|Emitting|Build|Linking|Write|Planning|Wrapping)' "$log" |
