@@ -111,8 +111,10 @@ fn copy_scan<R: Read, W: Write>(
         if buf.is_empty() {
             return Err(fail(src, SOS, src.offset(), "scan data ends early"));
         }
-        // memchr scans a word at a time: the scan is most of a JPEG's bytes.
-        let run = memchr::memchr(0xFF, buf).unwrap_or(buf.len());
+        // The longest start of the buffer that holds no marker: data, stuffed 0xFF00 and RSTn,
+        // handed on in one piece (one 0xFF in about 256 bytes of entropy-coded data, so taking
+        // them one at a time cost more than the copy). memchr scans a word at a time.
+        let run = scan_run(buf);
         if run > 0 {
             let chunk = &buf[..run];
             digest.update(chunk);
@@ -149,6 +151,22 @@ fn copy_scan<R: Read, W: Write>(
             m => return Ok((m, at)),
         }
     }
+}
+
+/// How many bytes at the start of `buf` are scan data that [`copy_scan`] can pass on whole:
+/// everything before the first 0xFF that is not followed, within `buf`, by 0x00 or RST0–7
+/// (a marker, a fill byte, or a 0xFF at the end of the buffer, which the caller looks at
+/// byte by byte).
+fn scan_run(buf: &[u8]) -> usize {
+    let mut end = 0;
+    while let Some(i) = memchr::memchr(0xFF, &buf[end..]) {
+        let at = end + i;
+        match buf.get(at + 1) {
+            Some(0x00 | 0xD0..=0xD7) => end = at + 2,
+            _ => return at,
+        }
+    }
+    buf.len()
 }
 
 /// A frame header must describe a picture: 1–4 components, a non-zero width, and a length that
@@ -727,4 +745,21 @@ pub(crate) fn verify<R: Read>(src: &mut Source<R>, ctx: &mut Ctx<'_>) -> Result<
         digest: digest.finish(),
         orientation,
     })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::scan_run;
+
+    #[test]
+    fn scan_runs_stop_only_where_the_byte_after_0xff_is_not_data() {
+        // Stuffed bytes and restart markers are data; the run goes on past them.
+        assert_eq!(scan_run(&[1, 2, 0xFF, 0x00, 3, 0xFF, 0xD3, 4]), 8);
+        assert_eq!(scan_run(&[]), 0);
+        // A marker (EOI), a fill byte, or a 0xFF whose next byte is not in the buffer yet.
+        assert_eq!(scan_run(&[1, 0xFF, 0x00, 2, 0xFF, 0xD9, 5]), 4);
+        assert_eq!(scan_run(&[0xFF, 0xFF, 0xD9]), 0);
+        assert_eq!(scan_run(&[7, 7, 0xFF]), 2);
+        assert_eq!(scan_run(&[0xFF, 0xD0, 0xFF]), 2);
+    }
 }
