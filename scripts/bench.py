@@ -20,6 +20,9 @@ def run(cmd, **kw):
     """Runs cmd under /usr/bin/time, returns (seconds, peak RSS in MB, CPU seconds user+sys).
 
     (The rusage of a child forked from Python counts Python's own pages, so GNU time measures.)"""
+    # Flush what earlier tools left dirty, outside the timing: with ext4's ordered journal, one
+    # tool's fsync would otherwise also write out the previous tool's output (cp's 0.9 GB).
+    os.sync()
     with tempfile.NamedTemporaryFile("r") as t:
         t0 = time.perf_counter()
         p = subprocess.run(["/usr/bin/time", "-f", "%M %U %S", "-o", t.name, *cmd],

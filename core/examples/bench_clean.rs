@@ -5,17 +5,26 @@
 //!
 //! Usage: `bench_clean clean|copy INPUT OUTPUT_DIR [runs]`
 
-use std::io::Write;
+use std::io::{Read, Write};
 use std::path::Path;
 use std::time::Instant;
 
 use sharesafe_core::{clean_file, CleanOptions};
 
+/// The baseline, streamed through one 64 KiB buffer like the cleaner (see `write_baseline.rs`
+/// for why not a whole-file read).
 fn copy_fsync_rename(input: &Path, dir: &Path) -> std::io::Result<()> {
-    let bytes = std::fs::read(input)?;
+    let mut src = std::fs::File::open(input)?;
     let tmp = dir.join(".bench-copy.tmp");
     let mut f = std::fs::File::create(&tmp)?;
-    f.write_all(&bytes)?;
+    let mut buf = vec![0u8; 64 * 1024];
+    loop {
+        let n = src.read(&mut buf)?;
+        if n == 0 {
+            break;
+        }
+        f.write_all(&buf[..n])?;
+    }
     f.sync_all()?;
     drop(f);
     std::fs::rename(&tmp, dir.join("copy.out"))?;
