@@ -3,9 +3,11 @@
 # stub compile, and the iOS Linux XCTests all need the host build of `libsharesafe_ffi.so` and the
 # in-repo `uniffi-bindgen`. They build them with this one command, which selects the whole
 # workspace with all targets and the same features as `scripts/test.sh`'s `cargo test`: Cargo
-# unifies dependency features per invocation, and any other selection (`-p sharesafe-ffi` alone,
-# say) turns on a different feature set in a shared dependency (miniz_oxide's `std`, for one) and
-# recompiles it and everything above it, tract included: about ten minutes of CI each time.
+# unifies dependency features per invocation, and another selection can turn on a different
+# feature set in a shared dependency (miniz_oxide's `std`, for one) and recompile it and everything
+# above it, tract included: about ten minutes of CI each time. (`-p sharesafe-ffi` alone, which
+# maturin builds, is pinned to the workspace's features in bindings/ffi/Cargo.toml and checked by
+# scripts/check-feature-unification.sh.)
 # After `cargo test` this takes a second or two (cargo test leaves the cdylib in deps/; this
 # copies it up to target/debug).
 #
