@@ -7,8 +7,8 @@
 //! Small faces: a whole-photo pass finds the large and medium faces, and on larger photos a
 //! second pass over tiles at a finer scale finds the small ones. Both passes run on one small,
 //! fixed model input (448×352 by default), so memory does not grow with the photo and stays
-//! within a share extension's budget. Nothing is downloaded: the model
-//! comes in as bytes or a path from the app.
+//! within a share extension's budget. Nothing is downloaded: the model comes in as bytes or a
+//! path from the app.
 
 mod centerface;
 
@@ -86,15 +86,16 @@ pub struct DetectOptions {
     /// Longer side of the one model input every pass uses, in pixels (default 448, a multiple of
     /// 32). The photo is fitted into it for the whole-photo pass and cut into tiles of it for the
     /// tiled pass, so detection builds one plan per photo orientation and its memory is that
-    /// plan's whatever the photo's size: tract's buffers grow with the input (about 45 MB at
-    /// 448×352, 80 MB at 640×480), and iOS ends a share extension at about 120 MB.
+    /// plan's whatever the photo's size: tract's buffers grow with the input (measured: 47 MB at
+    /// 448×352, 83 MB at 640×480), and iOS ends a share extension at about 120 MB.
     pub input_long: u32,
     /// Shorter side of the model input (default 352, a multiple of 32).
     pub input_short: u32,
     /// Longest side the photo is scaled to for the tiled pass, which finds the faces too small
-    /// for the whole-photo pass (default 1280; 0 turns it off). A 12 MP photo is then cut into
-    /// about 12 tiles, and faces down to about 30 pixels (of 4,032) are found. It runs only when
-    /// it looks at the photo in more detail than the whole-photo pass; photos are never enlarged.
+    /// for the whole-photo pass (default 1280; 0 turns it off). A 4:3 photo is then cut into 9
+    /// tiles (10 model runs with the whole-photo pass), which puts faces of roughly 30 pixels
+    /// (of 4,032) within the model's reach. It runs only when it looks at the photo in more
+    /// detail than the whole-photo pass; photos are never enlarged.
     pub tiled_side: u32,
     /// Overlap between tiles, at the tiled pass's scale (default 32). A face that small lies
     /// whole in some tile; a larger one cut by a tile edge is the whole-photo pass's to find,
