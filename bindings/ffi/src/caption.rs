@@ -194,7 +194,6 @@ fn to_u32(n: usize) -> u32 {
     u32::try_from(n).unwrap_or(u32::MAX)
 }
 
-/// One signal per warning: what `tips_for` ranks by (kind, severity, reason).
 impl CaptionCheck {
     fn new(text: &str, r: &core_caption::CaptionReport) -> Self {
         // Spans and rewrites lie within the analysed part; one extra char covers a rewrite that

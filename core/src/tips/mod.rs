@@ -266,48 +266,46 @@ pub fn tips_for_signals(
             PhotoSignal::SchoolOrHomeVisible => add(TipId::BackgroundClues, 80),
         }
     }
-    {
-        let boost = |k: FindingKind| -> Option<u32> {
-            caption
-                .iter()
-                .filter(|f| f.kind == k)
-                .map(|f| if f.severity == Severity::High { 15 } else { 0 })
-                .max()
-        };
-        let sensitive_tag = caption.iter().any(|f| f.sensitive_hashtag);
-        if let Some(b) = boost(FindingKind::SensitiveContent) {
-            add(TipId::KeepSensitivePhotosPrivate, 95 + b);
+    let boost = |k: FindingKind| -> Option<u32> {
+        caption
+            .iter()
+            .filter(|f| f.kind == k)
+            .map(|f| if f.severity == Severity::High { 15 } else { 0 })
+            .max()
+    };
+    let sensitive_tag = caption.iter().any(|f| f.sensitive_hashtag);
+    if let Some(b) = boost(FindingKind::SensitiveContent) {
+        add(TipId::KeepSensitivePhotosPrivate, 95 + b);
+        add(TipId::IfMisused, 30);
+    }
+    if let Some(b) = boost(FindingKind::SearchableHashtag) {
+        add(
+            TipId::NoSearchableHashtags,
+            if sensitive_tag { 100 + b } else { 55 + b },
+        );
+        if sensitive_tag {
+            add(TipId::KeepSensitivePhotosPrivate, 96);
             add(TipId::IfMisused, 30);
         }
-        if let Some(b) = boost(FindingKind::SearchableHashtag) {
-            add(
-                TipId::NoSearchableHashtags,
-                if sensitive_tag { 100 + b } else { 55 + b },
-            );
-            if sensitive_tag {
-                add(TipId::KeepSensitivePhotosPrivate, 96);
-                add(TipId::IfMisused, 30);
-            }
-        }
-        if let Some(b) = boost(FindingKind::FullName) {
-            add(TipId::NoFullName, 70 + b);
-        }
-        if let Some(b) = boost(FindingKind::School) {
-            add(TipId::NoSchoolName, 65 + b);
-        }
-        if let Some(b) = boost(FindingKind::Location) {
-            add(TipId::NoPlaceInCaption, 65 + b);
-        }
-        if let Some(b) = boost(FindingKind::Routine) {
-            add(TipId::NoRoutine, 75 + b);
-        }
-        if let Some(b) = boost(FindingKind::AgeOrBirthday) {
-            let birthdate = caption.iter().any(|f| f.birth_date);
-            add(TipId::NoBirthDate, if birthdate { 80 } else { 40 + b });
-        }
-        if let Some(b) = boost(FindingKind::Contact) {
-            add(TipId::NoContactDetails, 75 + b);
-        }
+    }
+    if let Some(b) = boost(FindingKind::FullName) {
+        add(TipId::NoFullName, 70 + b);
+    }
+    if let Some(b) = boost(FindingKind::School) {
+        add(TipId::NoSchoolName, 65 + b);
+    }
+    if let Some(b) = boost(FindingKind::Location) {
+        add(TipId::NoPlaceInCaption, 65 + b);
+    }
+    if let Some(b) = boost(FindingKind::Routine) {
+        add(TipId::NoRoutine, 75 + b);
+    }
+    if let Some(b) = boost(FindingKind::AgeOrBirthday) {
+        let birthdate = caption.iter().any(|f| f.birth_date);
+        add(TipId::NoBirthDate, if birthdate { 80 } else { 40 + b });
+    }
+    if let Some(b) = boost(FindingKind::Contact) {
+        add(TipId::NoContactDetails, 75 + b);
     }
     if scores.iter().any(|&(_, s)| s >= 40) {
         add_to(&mut scores, TipId::UseCloseFriends, 50);
