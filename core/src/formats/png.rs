@@ -20,8 +20,9 @@ const SIGNATURE: [u8; 8] = *b"\x89PNG\r\n\x1a\n";
 /// PNG's own bound on a chunk length.
 const MAX_CHUNK: u32 = 0x7FFF_FFFF;
 
-/// CRC-32 (ISO 3309 / PNG), through `crc32fast` (carry-less multiply where the CPU has it:
-/// a table-driven loop ran at a tenth of the speed and dominated the clean of a large PNG).
+/// CRC-32 (ISO 3309 / PNG), through `crc32fast`: carry-less multiply where the CPU has it, many
+/// times the speed of the byte-at-a-time table this used to be, and every byte of a PNG passes
+/// through it twice (clean and verification).
 pub(crate) struct Crc32(crc32fast::Hasher);
 
 impl Crc32 {
