@@ -200,7 +200,7 @@ struct Huffman {
     values: Vec<u8>,
     /// For AC tables, each [`SKIP_BITS`]-bit prefix resolved to what skipping the next one or
     /// two coefficients takes (see [`skip_entry`]); 0 when the first code is longer than 11 bits.
-    /// Two per lookup halves the chain of dependent table reads that bounds this decoder.
+    /// Two per lookup shortens the chain of dependent table reads that bounds this decoder.
     skip: Box<[u32; 1 << SKIP_BITS]>,
 }
 
@@ -573,7 +573,7 @@ fn decode_scan(
                     // Skip the 63 AC coefficients: decode run/size symbols, skip value bits.
                     let mut k = 1u32;
                     while k < 64 {
-                        // One refill covers two symbols of the skip table (at most 38 bits),
+                        // One refill covers two symbols of the skip table (at most 37 bits),
                         // or the longest code (16) and value (15) together.
                         if bits.count < 40 {
                             bits.refill();
