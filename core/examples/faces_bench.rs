@@ -62,11 +62,7 @@ fn detect(model: &str, photo: &str) -> Result<(), Box<dyn std::error::Error>> {
     let found = det.detect_photo(&bytes, &opts)?;
     let first = t.elapsed();
     let runs_per_photo = det.model_runs();
-    let (iw, ih) = if found.width >= found.height {
-        (opts.input_long, opts.input_short)
-    } else {
-        (opts.input_short, opts.input_long)
-    };
+    let (iw, ih) = opts.input_for(found.width, found.height);
     let runs: Vec<Duration> = (0..5)
         .map(|_| {
             let t = Instant::now();

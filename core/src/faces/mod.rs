@@ -125,7 +125,7 @@ impl Default for DetectOptions {
 impl DetectOptions {
     /// The model input for a `w`×`h` photo: landscape for a landscape photo, portrait for a
     /// portrait one, each side a multiple of 32 (at least 64).
-    pub(crate) fn input_for(&self, w: u32, h: u32) -> (u32, u32) {
+    pub fn input_for(&self, w: u32, h: u32) -> (u32, u32) {
         let long = centerface::round_up_32(self.input_long.max(64));
         let short = centerface::round_up_32(self.input_short.max(64)).min(long);
         if w >= h {
