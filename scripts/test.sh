@@ -11,7 +11,10 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 start=$(date +%s)
-section() { printf '\n== %s (%ss) ==\n' "$1" "$(( $(date +%s) - start ))"; }
+free_gb() { df -Pk "${CARGO_TARGET_DIR:-target}" 2>/dev/null | awk 'NR==2 {printf "%.1f", $4 / 1048576}'; }
+section() { printf '\n== %s (%ss, %s GB free) ==\n' "$1" "$(( $(date +%s) - start ))" "$(free_gb)"; }
+# A CI run builds once from a clean checkout: incremental caches would only cost disk (~2 GB).
+export CARGO_INCREMENTAL="${CARGO_INCREMENTAL:-0}"
 features="sharesafe-ffi/test-hooks"
 export SHARESAFE_CARGO_FEATURES="$features"   # read by tests/run_bindings.sh and the app scripts
 
