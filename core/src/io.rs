@@ -410,13 +410,25 @@ impl<R: Read> Source<R> {
         Ok(())
     }
 
-    /// The first bytes of a trailer for an inspection (at most 64 KiB, enough to recognise an
-    /// embedded video or picture), without consuming them beyond the buffer.
-    pub(crate) fn trailer_head(&mut self) -> Result<Vec<u8>> {
+    /// Reads the rest of the input as a trailer: its first bytes (at most 64 KiB, enough to
+    /// recognise an embedded video or picture) and its whole length. The head is filled across
+    /// buffer refills, so a trailer that begins near the end of a read buffer is still seen
+    /// whole (one that did showed up as a few bytes of "data" instead of an embedded video).
+    pub(crate) fn read_trailer(&mut self, ctx: &Ctx<'_>) -> Result<(Vec<u8>, u64)> {
+        let start = self.offset;
         let mut head = Vec::new();
-        let buf = self.fill_buf()?;
-        head.extend_from_slice(&buf[..buf.len().min(COPY_BUF)]);
-        Ok(head)
+        while head.len() < COPY_BUF {
+            let buf = self.fill_buf()?;
+            if buf.is_empty() {
+                break;
+            }
+            let n = buf.len().min(COPY_BUF - head.len());
+            head.extend_from_slice(&buf[..n]);
+            self.consume(n, Part::Trailer)?;
+            ctx.check_cancel()?;
+        }
+        self.drain(ctx)?;
+        Ok((head, self.offset - start))
     }
 
     /// Reads to the end and returns how many bytes there were (used to measure trailers).

@@ -195,7 +195,23 @@ fn extended_xmp_chunks_out_of_order_and_utf16_xmp_are_read() {
         return;
     };
     // ExtendedXMP.jpg stores its second chunk first; the author is only in the joined packet.
-    let r = report(&std::fs::read(dir.join("jpeg/exiftool/ExtendedXMP.jpg")).expect("reads"));
+    let bytes = std::fs::read(dir.join("jpeg/exiftool/ExtendedXMP.jpg")).expect("reads");
+    // Regression (stop 18): the structure named both Extended XMP chunks "XMP", because only the
+    // first 14 bytes of an APP1 identifier were read.
+    let structure = sharesafe_core::inspect_structure(Cursor::new(&bytes), &Default::default())
+        .expect("inspects");
+    let labels: Vec<_> = structure.parts.iter().map(|p| p.label).collect();
+    assert_eq!(
+        labels.iter().filter(|l| **l == "Extended XMP").count(),
+        2,
+        "{labels:?}"
+    );
+    assert_eq!(
+        labels.iter().filter(|l| **l == "XMP").count(),
+        1,
+        "{labels:?}"
+    );
+    let r = report(&bytes);
     let a = r
         .with_id(FindingId::AuthorCopyright)
         .find(|f| f.value.reveal() == "PhilToo");
@@ -465,4 +481,32 @@ fn every_corpus_photo_reports_something_and_its_clean_copy_reports_nothing() {
         }
     }
     assert!(with_findings >= 50, "{with_findings}");
+}
+
+#[test]
+fn a_trailer_that_straddles_a_read_buffer_is_still_recognised() {
+    // Regression (stop 18): the trailer's head was whatever the 64 KiB read buffer still held,
+    // so a video appended just before a buffer boundary was labelled "data after end of image"
+    // from its first byte or two. Every end-of-image position around the boundary is tried.
+    let base = jpeg_with_segments(&scene(64, 48, 1), &[]);
+    let mut video = b"\0\0\0\x18ftypmp42\0\0\0\0mp42isom".to_vec();
+    video.extend_from_slice(&[0u8; 200]);
+    for end in (64 * 1024 - 6)..=(64 * 1024 + 2) {
+        let pad = end - base.len() - 4; // the COM segment's payload
+        let mut jpeg = jpeg_with_segments(&scene(64, 48, 1), &[(0xFE, vec![b'x'; pad])]);
+        assert_eq!(jpeg.len(), end);
+        jpeg.extend_from_slice(&video);
+        let structure = sharesafe_core::inspect_structure(Cursor::new(&jpeg), &Default::default())
+            .expect("inspects");
+        let trailer = structure
+            .parts
+            .iter()
+            .find(|p| p.kind == sharesafe_core::PartKind::Trailer)
+            .expect("trailer found");
+        assert_eq!(trailer.length, video.len() as u64, "end {end}");
+        assert_eq!(
+            trailer.label, "embedded video after end of image",
+            "end {end}"
+        );
+    }
 }

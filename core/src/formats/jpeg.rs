@@ -24,8 +24,14 @@ const APP0: u8 = 0xE0;
 const APP1: u8 = 0xE1;
 const APP2: u8 = 0xE2;
 
-/// Longest APPn identifier the policy looks at (`ICC_PROFILE\0` + sequence + count).
+/// The APPn identifier read ahead of a segment's payload: `ICC_PROFILE\0` + sequence + count,
+/// the longest the policy needs outside APP1.
 const ID_LEN: usize = 14;
+
+/// APP1's longer head: `http://ns.adobe.com/xmp/extension/\0`. At 14 bytes the XMP and Extended
+/// XMP identifiers look the same (`http://ns.adob`), and the report named every Extended XMP
+/// chunk "XMP".
+const APP1_ID_LEN: usize = 35;
 
 /// The JFIF APP0 payload without thumbnail: `JFIF\0`, version, units, densities, 0×0 thumbnail.
 const JFIF_LEN: usize = 14;
@@ -84,7 +90,7 @@ fn app_label(m: u8, id: &[u8]) -> &'static str {
         (b"Ducky", "Ducky"),
     ];
     for (prefix, label) in known {
-        if id.starts_with(&prefix[..prefix.len().min(ID_LEN)]) {
+        if id.starts_with(prefix) {
             return label;
         }
     }
@@ -339,7 +345,8 @@ fn read_segment_head<R: Read>(src: &mut Source<R>, m: u8, at: u64) -> Result<(u1
         return Err(fail(src, m, at, "segment length below 2"));
     }
     let payload = u64::from(len - 2);
-    let id_len = payload.min(ID_LEN as u64);
+    let head = if m == APP1 { APP1_ID_LEN } else { ID_LEN };
+    let id_len = payload.min(head as u64);
     let mut id = vec![0u8; id_len as usize];
     src.read_exact(&mut id, part)?;
     Ok((len, id, payload - id_len))
@@ -393,8 +400,7 @@ pub(crate) fn clean<R: Read, W: Write>(
                     action: Action::Kept,
                 });
                 let trailer_at = src.offset();
-                let head = src.trailer_head()?;
-                let n = src.drain(ctx)?;
+                let (head, n) = src.read_trailer(ctx)?;
                 if n > 0 {
                     let info = PartInfo {
                         part: Part::Trailer,
@@ -749,7 +755,22 @@ pub(crate) fn verify<R: Read>(src: &mut Source<R>, ctx: &mut Ctx<'_>) -> Result<
 
 #[cfg(test)]
 mod tests {
-    use super::scan_run;
+    use super::{app_label, scan_run, APP1_ID_LEN};
+
+    #[test]
+    fn xmp_and_extended_xmp_get_their_own_labels() {
+        let ext = b"http://ns.adobe.com/xmp/extension/\0";
+        assert_eq!(ext.len(), APP1_ID_LEN);
+        assert_eq!(app_label(0xE1, ext), "Extended XMP");
+        assert_eq!(
+            app_label(0xE1, b"http://ns.adobe.com/xap/1.0/\0<x:xmp"),
+            "XMP"
+        );
+        assert_eq!(app_label(0xE1, b"Exif\0\0MM"), "Exif");
+        assert_eq!(app_label(0xE2, b"ICC_PROFILE\0\x01\x01"), "ICC_PROFILE");
+        // A head cut short by its segment is not mistaken for one it only begins like.
+        assert_eq!(app_label(0xE1, b"http://ns.adob"), "application data");
+    }
 
     #[test]
     fn scan_runs_stop_only_where_the_byte_after_0xff_is_not_data() {

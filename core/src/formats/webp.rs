@@ -252,8 +252,7 @@ pub(crate) fn clean<R: Read, W: Write + Seek>(
         return Err(fail(&riff, "no image chunk"));
     }
     let trailer_at = src.offset();
-    let head = src.trailer_head()?;
-    let n = src.drain(ctx)?;
+    let (head, n) = src.read_trailer(ctx)?;
     if n > 0 {
         let i = PartInfo {
             part: Part::Trailer,
