@@ -486,8 +486,9 @@ fn every_corpus_photo_reports_something_and_its_clean_copy_reports_nothing() {
 #[test]
 fn a_trailer_that_straddles_a_read_buffer_is_still_recognised() {
     // Regression (stop 18): the trailer's head was whatever the 64 KiB read buffer still held,
-    // so a video appended just before a buffer boundary was labelled "data after end of image"
-    // from its first byte or two. Every end-of-image position around the boundary is tried.
+    // so a video appended just before a buffer boundary was judged from the few bytes left
+    // there: labelled "data after end of image", and missing from the report. Every
+    // end-of-image position around the boundary is tried.
     let base = jpeg_with_segments(&scene(64, 48, 1), &[]);
     let mut video = b"\0\0\0\x18ftypmp42\0\0\0\0mp42isom".to_vec();
     video.extend_from_slice(&[0u8; 200]);
@@ -507,6 +508,10 @@ fn a_trailer_that_straddles_a_read_buffer_is_still_recognised() {
         assert_eq!(
             trailer.label, "embedded video after end of image",
             "end {end}"
+        );
+        assert!(
+            report(&jpeg).has(FindingId::MotionPhotoVideo),
+            "end {end}: the appended video is not reported"
         );
     }
 }
