@@ -1104,17 +1104,16 @@ fn read_box_bytes<R: Read + Seek>(
 /// and has none.
 const SEQUENCE_BRANDS: [&[u8; 4]; 5] = [b"msf1", b"hevc", b"hevx", b"avis", b"heis"];
 
+/// Brands that promise a still image, one of which the major brand must become when a sequence
+/// brand is dropped.
+const STILL_BRANDS: [&[u8; 4]; 6] = [b"heic", b"heix", b"mif1", b"mif2", b"avif", b"heim"];
+
 /// The `ftyp` without image-sequence brands, for when the sequence track is removed. The major
-/// brand becomes the first remaining still-image brand.
+/// brand becomes the first remaining still-image brand; an `ftyp` left with none (the file would
+/// then read as a plain MP4) is refused.
 fn drop_sequence_brands(ftyp: &[u8], head: &BoxHead, format: Format) -> Result<Vec<u8>> {
-    let fail = || {
-        Error::malformed(
-            format,
-            Part::FourCc(*b"ftyp"),
-            head.at,
-            "file type box malformed",
-        )
-    };
+    let fail_with = |reason| Error::malformed(format, Part::FourCc(*b"ftyp"), head.at, reason);
+    let fail = || fail_with("file type box malformed");
     let hl = head.header_len as usize;
     let body = ftyp.get(hl..).ok_or_else(fail)?;
     if body.len() < 8 || (body.len() - 8) % 4 != 0 {
@@ -1122,8 +1121,14 @@ fn drop_sequence_brands(ftyp: &[u8], head: &BoxHead, format: Format) -> Result<V
     }
     let is_seq = |b: &[u8]| SEQUENCE_BRANDS.iter().any(|s| s[..] == *b);
     let compat: Vec<&[u8]> = body[8..].chunks(4).filter(|b| !is_seq(b)).collect();
+    let is_still = |b: &[u8]| STILL_BRANDS.iter().any(|s| s[..] == *b);
+    let no_still = || fail_with("file type box names no still-image brand");
     let major: &[u8] = if is_seq(&body[..4]) {
-        compat.first().copied().ok_or_else(fail)?
+        compat
+            .iter()
+            .copied()
+            .find(|b| is_still(b))
+            .ok_or_else(no_still)?
     } else {
         &body[..4]
     };
@@ -1136,6 +1141,10 @@ fn drop_sequence_brands(ftyp: &[u8], head: &BoxHead, format: Format) -> Result<V
         }
         Ok(())
     })?;
+    // The rewritten box must still say what the file is, or the clean would change its format.
+    if crate::format::sniff(&v) != Some(format) {
+        return Err(no_still());
+    }
     Ok(v)
 }
 
@@ -1841,6 +1850,14 @@ mod tests {
             ..head
         };
         assert!(drop_sequence_brands(only, &head, Format::Heif).is_err());
+        // Regression (fuzz crash fcd750f4, clean_then_verify): sequence brands and `iso8` only.
+        // Taking `iso8` as the major brand turned the HEIF into what reads as a plain MP4.
+        let iso = b"\0\0\0\x24ftypmsf1\0\0\0\0hevchevcavisheisiso8";
+        let head = BoxHead {
+            size: iso.len() as u64,
+            ..head
+        };
+        assert!(drop_sequence_brands(iso, &head, Format::Heif).is_err());
     }
 
     #[test]
