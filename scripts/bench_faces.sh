@@ -73,7 +73,7 @@ echo "peak RSS (GNU time) of redaction on 48 MP: ${rss48} MB (target <= 100 MB)"
 # glibc keeps memory freed after a large allocation when its adaptive mmap threshold has grown
 # (the decode and tract's per-run buffers are such allocations), so the figures above include
 # memory no longer in use. With a fixed threshold every large block goes back to the system when
-# freed, as the phones' allocators do: this is the live peak.
+# freed (whether a phone's allocator behaves so was not measured here): this is the live peak.
 echo "== the same two, with glibc's mmap threshold fixed at 128 KiB (freed buffers returned)"
 live12="$(MALLOC_MMAP_THRESHOLD_=131072 peak_rss "$bench" detect "$model" "$photo12" 2>/dev/null)"
 live48="$(MALLOC_MMAP_THRESHOLD_=131072 peak_rss "$bench" redact "$photo48" "$model" 2>/dev/null)"
