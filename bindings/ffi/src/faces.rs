@@ -1,7 +1,9 @@
 //! Why this exists: a parent can hide the faces of children who are not theirs (or their own
 //! child's) before sharing. The app finds the faces with [`FaceDetector`], lets the parent pick,
-//! and [`redact_bytes`] / [`redact_file`] destroy those pixels, clean the metadata and verify the
-//! result in one step, failing closed. Conversions only: detection (`sharesafe_core::faces`) and
+//! and [`FaceDetector::redact_bytes`] / [`FaceDetector::redact_file`] destroy those pixels, clean
+//! the metadata and verify the result in one step, failing closed. Redaction is a method of the
+//! detector because its last check runs the detector on the encoded output: no redaction can
+//! skip that check for want of a model. Conversions only: detection (`sharesafe_core::faces`) and
 //! redaction (`sharesafe_core::redact`) are the core's.
 //!
 //! Errors: a model file that is missing or is not CenterFace is a packaging bug of the app (it
@@ -10,7 +12,7 @@
 //! caller's bug too (`Internal`). A damaged or unsupported photo gives the same errors as a clean.
 
 use std::path::{Path, PathBuf};
-use std::sync::{Arc, Mutex, Weak};
+use std::sync::Arc;
 
 use sharesafe_core::faces as core_faces;
 use sharesafe_core::redact as core_redact;
@@ -36,18 +38,6 @@ impl From<core_redact::RedactError> for ShareSafeError {
             other => ShareSafeError::Internal(other.to_string()),
         }
     }
-}
-
-/// The detector the redaction's after-encoding face check uses: the most recently loaded one
-/// while the app keeps it alive (held weakly, so the model's memory goes with the app's object).
-static FACE_CHECK: Mutex<Option<Weak<core_faces::FaceDetector>>> = Mutex::new(None);
-
-fn face_check_detector() -> Option<Arc<core_faces::FaceDetector>> {
-    FACE_CHECK
-        .lock()
-        .unwrap_or_else(|p| p.into_inner())
-        .as_ref()
-        .and_then(Weak::upgrade)
 }
 
 /// A point in displayed pixel coordinates.
@@ -145,8 +135,8 @@ impl From<RedactionStyle> for core_redact::RedactionStyle {
 }
 
 /// CenterFace, loaded once and reused for every photo (building it costs tens of milliseconds
-/// and about 7 MB). While one is alive, redactions also use it to check that no face is left
-/// inside a redacted region.
+/// and about 7 MB). It finds faces, and it redacts: every redaction ends by running it on the
+/// encoded output to check that no face is left inside a redacted region.
 #[derive(uniffi::Object)]
 pub struct FaceDetector {
     inner: Arc<core_faces::FaceDetector>,
@@ -223,7 +213,6 @@ impl FaceDetector {
     pub fn new(model_path: String) -> Result<Arc<Self>, ShareSafeError> {
         crate::error::guard(|| {
             let inner = Arc::new(core_faces::FaceDetector::from_path(Path::new(&model_path))?);
-            *FACE_CHECK.lock().unwrap_or_else(|p| p.into_inner()) = Some(Arc::downgrade(&inner));
             Ok(Arc::new(Self { inner }))
         })
     }
@@ -243,10 +232,77 @@ impl FaceDetector {
         })
         .await
     }
+
+    /// Destroys the pixels of `regions` (displayed coordinates, e.g. from [`face_region`]),
+    /// removes the metadata as a clean does, and verifies both, in one step: the output is
+    /// re-parsed against the allowlist, decoded to check that no region kept the face's detail,
+    /// and searched with this detector for a face left inside a region. Fails closed: on any
+    /// error there is no output at all. `cancel` (or cancelling the awaiting coroutine/task)
+    /// makes the call fail with `Cancelled`.
+    pub async fn redact_bytes(
+        &self,
+        input: Vec<u8>,
+        regions: Vec<RedactRegion>,
+        style: RedactionStyle,
+        cancel: Option<Arc<CancelHandle>>,
+    ) -> Result<RedactedPhoto, ShareSafeError> {
+        let cancel = token(cancel);
+        let detector = Arc::clone(&self.inner);
+        worker::run(Some(cancel.clone()), move || {
+            if cancel.is_cancelled() {
+                return Err(sharesafe_core::Error::Cancelled.into());
+            }
+            redact_checked(&detector, &input, &regions, style, &cancel)
+        })
+        .await
+    }
+
+    /// Like [`FaceDetector::redact_bytes`], reading `input_path` and writing the result to a new
+    /// file at `output_path` (never overwritten: `OutputExists`). The output appears only
+    /// complete and verified; on any error or a cancel nothing is written. The input is never
+    /// modified.
+    pub async fn redact_file(
+        &self,
+        input_path: String,
+        output_path: String,
+        regions: Vec<RedactRegion>,
+        style: RedactionStyle,
+        cancel: Option<Arc<CancelHandle>>,
+    ) -> Result<RedactionReport, ShareSafeError> {
+        let cancel = token(cancel);
+        let detector = Arc::clone(&self.inner);
+        worker::run(Some(cancel.clone()), move || {
+            let output = PathBuf::from(output_path);
+            if output.exists() {
+                return Err(sharesafe_core::Error::OutputExists.into());
+            }
+            let photo = read_bounded(Path::new(&input_path))?;
+            let redacted = redact_checked(&detector, &photo, &regions, style, &cancel)?;
+            drop(photo);
+            let dir = match output.parent() {
+                Some(p) if !p.as_os_str().is_empty() => p,
+                _ => Path::new("."),
+            };
+            let mut tmp = sharesafe_core::atomic::AtomicFile::new_in(dir)?;
+            std::io::Write::write_all(tmp.file(), &redacted.data).map_err(|e| {
+                sharesafe_core::Error::Io {
+                    op: "write output",
+                    source: e,
+                }
+            })?;
+            if cancel.is_cancelled() {
+                return Err(sharesafe_core::Error::Cancelled.into());
+            }
+            tmp.commit_new(&output)?;
+            Ok(redacted.report)
+        })
+        .await
+    }
 }
 
 /// The region to redact for a detected face: its box grown by the core's margins, so the
-/// redaction covers hair, ears and chin too. Pass it to [`redact_bytes`] as it is, or let the
+/// redaction covers hair, ears and chin too. Pass it to [`FaceDetector::redact_bytes`] as it is,
+/// or let the
 /// parent adjust it.
 #[uniffi::export]
 pub fn face_region(face: DetectedFace) -> RedactRegion {
@@ -280,8 +336,8 @@ pub struct RedactionReport {
     /// The regions actually destroyed, clipped to the photo (a JPEG's grow to whole 8/16-pixel
     /// blocks).
     pub regions: Vec<RedactRegion>,
-    /// Faces the check after encoding found elsewhere in the photo (never inside a region). The
-    /// check runs while a [`FaceDetector`] is alive; 0 without one.
+    /// Faces the check after encoding found elsewhere in the photo (never inside a region: that
+    /// fails the redaction).
     pub faces_found_after: u32,
     /// Size of the redacted file in bytes.
     pub output_bytes: u64,
@@ -297,6 +353,7 @@ pub struct RedactedPhoto {
 }
 
 fn redact_checked(
+    detector: &core_faces::FaceDetector,
     photo: &[u8],
     regions: &[RedactRegion],
     style: RedactionStyle,
@@ -307,11 +364,8 @@ fn redact_checked(
         style: style.into(),
         ..Default::default()
     };
-    let detector = face_check_detector();
-    let finder = detector
-        .as_deref()
-        .map(|d| d as &dyn core_redact::FaceFinder);
-    let redacted = core_redact::redact_with(photo, &regions, &opts, finder)?;
+    let finder: &dyn core_redact::FaceFinder = detector;
+    let redacted = core_redact::redact_with(photo, &regions, &opts, Some(finder))?;
     // The core's redaction runs to the end once started; a cancel that arrived meanwhile still
     // means the caller wants no output.
     if cancel.is_cancelled() {
@@ -337,65 +391,4 @@ fn redact_checked(
 
 fn token(cancel: Option<Arc<CancelHandle>>) -> sharesafe_core::CancelToken {
     cancel.map(|h| h.token.clone()).unwrap_or_default()
-}
-
-/// Destroys the pixels of `regions` (displayed coordinates, e.g. from [`face_region`]), removes
-/// the metadata as a clean does, and verifies both, in one step. Fails closed: on any error there
-/// is no output at all. `cancel` (or cancelling the awaiting coroutine/task) makes the call fail
-/// with `Cancelled`.
-#[uniffi::export]
-pub async fn redact_bytes(
-    input: Vec<u8>,
-    regions: Vec<RedactRegion>,
-    style: RedactionStyle,
-    cancel: Option<Arc<CancelHandle>>,
-) -> Result<RedactedPhoto, ShareSafeError> {
-    let cancel = token(cancel);
-    worker::run(Some(cancel.clone()), move || {
-        if cancel.is_cancelled() {
-            return Err(sharesafe_core::Error::Cancelled.into());
-        }
-        redact_checked(&input, &regions, style, &cancel)
-    })
-    .await
-}
-
-/// Like [`redact_bytes`], reading `input_path` and writing the result to a new file at
-/// `output_path` (never overwritten: `OutputExists`). The output appears only complete and
-/// verified; on any error or a cancel nothing is written. The input is never modified.
-#[uniffi::export]
-pub async fn redact_file(
-    input_path: String,
-    output_path: String,
-    regions: Vec<RedactRegion>,
-    style: RedactionStyle,
-    cancel: Option<Arc<CancelHandle>>,
-) -> Result<RedactionReport, ShareSafeError> {
-    let cancel = token(cancel);
-    worker::run(Some(cancel.clone()), move || {
-        let output = PathBuf::from(output_path);
-        if output.exists() {
-            return Err(sharesafe_core::Error::OutputExists.into());
-        }
-        let photo = read_bounded(Path::new(&input_path))?;
-        let redacted = redact_checked(&photo, &regions, style, &cancel)?;
-        drop(photo);
-        let dir = match output.parent() {
-            Some(p) if !p.as_os_str().is_empty() => p,
-            _ => Path::new("."),
-        };
-        let mut tmp = sharesafe_core::atomic::AtomicFile::new_in(dir)?;
-        std::io::Write::write_all(tmp.file(), &redacted.data).map_err(|e| {
-            sharesafe_core::Error::Io {
-                op: "write output",
-                source: e,
-            }
-        })?;
-        if cancel.is_cancelled() {
-            return Err(sharesafe_core::Error::Cancelled.into());
-        }
-        tmp.commit_new(&output)?;
-        Ok(redacted.report)
-    })
-    .await
 }

@@ -30,8 +30,8 @@ pub use caption::{
 };
 pub use error::ShareSafeError;
 pub use faces::{
-    face_region, redact_bytes, redact_file, DetectedFace, FaceDetection, FaceDetector, FacePoint,
-    RedactRegion, RedactedPhoto, RedactionReport, RedactionStyle,
+    face_region, DetectedFace, FaceDetection, FaceDetector, FacePoint, RedactRegion, RedactedPhoto,
+    RedactionReport, RedactionStyle,
 };
 pub use fingerprint::{
     fingerprint_bytes, fingerprint_file, pdq_distance, LedgerMatch, PhotoFingerprint,

@@ -81,25 +81,26 @@ public struct FaceSelection: Sendable, Hashable {
     public var needsRedaction: Bool { !hidden.isEmpty }
 }
 
-extension ShareSafe {
+extension FaceDetector {
     /// Cleans the photo at `input` and covers `regions` (displayed coordinates) in one verified
-    /// step, into a new file at `output`; no output at all when anything fails. Cancelling the
-    /// calling task stops it.
-    public static func redact(
+    /// step, into a new file at `output`; no output at all when anything fails. The last check
+    /// runs this detector on the encoded output: a face left inside a region fails the redaction.
+    /// Cancelling the calling task stops it.
+    public func redact(
         fileAt input: URL, to output: URL, regions: [RedactRegion], style: RedactionStyle = .solidFill
     ) async throws -> RedactionReport {
-        try await cancellable { handle in
-            try await ShareSafeFFI.redactFile(
+        try await ShareSafe.cancellable { handle in
+            try await redactFile(
                 inputPath: input.path, outputPath: output.path, regions: regions, style: style, cancel: handle)
         }
     }
 
     /// Cleans a photo held in memory and covers `regions`; returns the verified bytes.
-    public static func redact(
+    public func redact(
         _ data: Data, regions: [RedactRegion], style: RedactionStyle = .solidFill
     ) async throws -> RedactedPhoto {
-        try await cancellable { handle in
-            try await ShareSafeFFI.redactBytes(input: data, regions: regions, style: style, cancel: handle)
+        try await ShareSafe.cancellable { handle in
+            try await redactBytes(input: data, regions: regions, style: style, cancel: handle)
         }
     }
 }

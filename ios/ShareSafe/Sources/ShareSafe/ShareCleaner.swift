@@ -153,16 +153,19 @@ public struct ShareCleaner: Sendable {
     }
 
     /// The file to pass on for `item`: its clean copy when `regions` is empty, else a new copy,
-    /// cleaned and with `regions` covered, verified by the core. Throws when the redaction fails:
-    /// then this item must not be passed on at all (its faces would show).
+    /// cleaned and with `regions` covered, verified by the core (the detector's last check). Throws
+    /// when the redaction fails, or when this cleaner has no detector
+    /// (``ShareSafeFailure/faceModelMissing``): then this item must not be passed on at all (its
+    /// faces would show).
     public func fileToShare(
         _ item: CleanedItem, hiding regions: [RedactRegion], style: RedactionStyle = .solidFill
     ) async throws -> (url: URL, redaction: RedactionReport?) {
         guard !regions.isEmpty else { return (item.url, nil) }
+        guard let detector else { throw ShareSafeFailure.faceModelMissing }
         let unnamed = workspace.outputURL(extension: "")
         let redaction: RedactionReport
         do {
-            redaction = try await ShareSafe.redact(fileAt: item.url, to: unnamed, regions: regions, style: style)
+            redaction = try await detector.redact(fileAt: item.url, to: unnamed, regions: regions, style: style)
         } catch {
             workspace.remove(unnamed)
             throw ShareSafeFailure(error)

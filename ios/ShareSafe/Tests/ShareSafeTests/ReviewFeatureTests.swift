@@ -251,14 +251,14 @@ final class ReviewFeatureTests: XCTestCase {
         selection.setHidden(first, true)
 
         let output = workspace.outputURL(extension: "jpg")
-        let report = try await ShareSafe.redact(fileAt: photo, to: output, regions: selection.regions)
+        let report = try await detector.redact(fileAt: photo, to: output, regions: selection.regions)
         XCTAssertEqual(report.format, .jpeg)
         XCTAssertEqual(report.regions.count, selection.regions.count)
         XCTAssertEqual(report.outputBytes, UInt64(try Data(contentsOf: output).count))
         let after = try await detector.faces(inFileAt: output)
         XCTAssertLessThan(after.faces.count, detection.faces.count, "covered faces are no longer found")
 
-        let inMemory = try await ShareSafe.redact(try Data(contentsOf: photo), regions: selection.regions, style: .sticker)
+        let inMemory = try await detector.redact(try Data(contentsOf: photo), regions: selection.regions, style: .sticker)
         XCTAssertEqual(inMemory.report.outputBytes, UInt64(inMemory.data.count))
         XCTAssertNotEqual(inMemory.data, try Data(contentsOf: photo))
     }
@@ -293,11 +293,12 @@ final class ReviewFeatureTests: XCTestCase {
     }
 
     func testRedactionFailsClosedAndAMissingModelIsNamed() async throws {
+        let detector = try FaceDetector.load(modelAt: try faceModel())
         let output = workspace.outputURL(extension: "jpg")
         let text = workspace.root.appendingPathComponent("note.txt")
         try Data("not a photo".utf8).write(to: text)
         do {
-            _ = try await ShareSafe.redact(fileAt: text, to: output, regions: [RedactRegion(x: 0, y: 0, width: 4, height: 4)])
+            _ = try await detector.redact(fileAt: text, to: output, regions: [RedactRegion(x: 0, y: 0, width: 4, height: 4)])
             XCTFail("redacting text must fail")
         } catch {
             XCTAssertNotNil(error as? ShareSafeFailure)

@@ -498,7 +498,7 @@ final class ScenarioTests: XCTestCase {
         XCTAssertTrue(found.faces.allSatisfy { $0.confidence >= 0.5 && $0.landmarks.count == 5 })
         let regions = found.faces.map { faceRegion(face: $0) }
         XCTAssertTrue(zip(regions, found.faces).allSatisfy { Float($0.width) >= $1.width && Float($0.height) >= $1.height }, "margins grow the box")
-        let redacted = try await redactBytes(input: photo, regions: regions, style: .solidFill, cancel: nil)
+        let redacted = try await detector.redactBytes(input: photo, regions: regions, style: .solidFill, cancel: nil)
         XCTAssertEqual(redacted.report.outputBytes, UInt64(redacted.data.count))
         XCTAssertFalse(redacted.report.regions.isEmpty)
         XCTAssertFalse(hasGps(redacted.data))
@@ -511,6 +511,10 @@ final class ScenarioTests: XCTestCase {
         }
         XCTAssertFalse(again.faces.contains { f in redacted.report.regions.contains { overlaps(f, $0) } }, "a face is left in a redacted region")
         XCTAssertLessThan(again.faces.count, found.faces.count)
+        // The check after encoding always runs: hiding only a corner leaves the faces, and the report counts them.
+        let corner = RedactRegion(x: 0, y: 0, width: 16, height: 16)
+        let cornerOnly = try await detector.redactBytes(input: photo, regions: [corner], style: .solidFill, cancel: nil)
+        XCTAssertGreaterThanOrEqual(cornerOnly.report.facesFoundAfter, 1, "the check after encoding found none of the faces left visible")
     }
 
     func redactionFailsClosed(_ s: Scenario) async throws {
@@ -520,14 +524,16 @@ final class ScenarioTests: XCTestCase {
         try b.prefix(b.count / 2).write(to: truncated)
         let out = dir.appendingPathComponent("out.jpg")
         let region = RedactRegion(x: 0, y: 0, width: 16, height: 16)
+        let model = repo.appendingPathComponent("core/assets/centerface.onnx")
+        let detector = try FaceDetector(modelPath: model.path)
         let msg = await assertError(s) {
-            try await redactFile(inputPath: truncated.path, outputPath: out.path, regions: [region], style: .solidFill, cancel: nil)
+            try await detector.redactFile(inputPath: truncated.path, outputPath: out.path, regions: [region], style: .solidFill, cancel: nil)
         }
         XCTAssertFalse(msg.contains(dir.path), "path in message: \(msg)")
         XCTAssertFalse(FileManager.default.fileExists(atPath: out.path), "a failed redaction wrote its output")
         XCTAssertEqual(try FileManager.default.contentsOfDirectory(atPath: dir.path), ["truncated.jpg"])
         await assertError(s) {
-            try await redactBytes(input: b.prefix(b.count / 2), regions: [region], style: .sticker, cancel: nil)
+            try await detector.redactBytes(input: b.prefix(b.count / 2), regions: [region], style: .sticker, cancel: nil)
         }
     }
 

@@ -413,7 +413,9 @@ class ShareTargetActivity : ComponentActivity() {
     private suspend fun outgoing(item: CleanedItem.Clean, index: Int): Pair<File, String> {
         val regions = item.faces?.regions().orEmpty()
         if (regions.isEmpty()) return item.file to item.report.mimeType
-        val redacted = shareSafe.redactBytes(contentResolver.readSharedBytes(item.uri), regions)
+        // Faces were found, so the detector loaded; without it nothing with faces ticked may leave.
+        val detector = AppLibrary.faces(this) ?: throw IOException("the face detector is not available")
+        val redacted = detector.redact(contentResolver.readSharedBytes(item.uri), regions)
         val extension = if (redacted.report.format == item.report.format) item.report.extension else extensionOf(redacted.report.format)
         val staged = File(session.cleanDir, "sharesafe-${index + 1}-faces.partial")
         val out = File(session.cleanDir, "sharesafe-${index + 1}-faces.$extension")

@@ -241,22 +241,22 @@ val reviewTests: List<Pair<String, () -> Unit>> = listOf(
             Faces.load(faceModelFile()).use { faces ->
                 val detection = faces.detect(photo)
                 val regions = FaceSelection(detection).regions()
-                val redacted = lib.redactBytes(photo, regions, RedactionStyle.SOLID_FILL)
+                val redacted = faces.redact(photo, regions, RedactionStyle.SOLID_FILL)
                 check(redacted.report.regions.size == regions.size && redacted.report.facesFoundAfter == 0u) {
                     "regions ${redacted.report.regions.size}, faces after ${redacted.report.facesFoundAfter}"
                 }
                 check(redacted.data.size.toULong() == redacted.report.outputBytes && !redacted.data.contentEquals(photo))
                 check(faces.detect(redacted.data).faces.size < detection.faces.size) { "the face is still found" }
-                val e = assertThrowsSuspend { lib.redactBytes(photo, regions, cancel = CancelHandle().also { it.cancel() }) }
+                val e = assertThrowsSuspend { faces.redact(photo, regions, cancel = CancelHandle().also { it.cancel() }) }
                 check(e is ShareSafeException.Cancelled) { "got ${e::class.simpleName}" }
+                val dir = tempDir("redact")
+                val input = File(dir, "in.jpg").apply { writeBytes(sample) }
+                val out = File(dir, "out.jpg")
+                val report = faces.redact(input, out, listOf(RedactRegion(100u, 100u, 200u, 200u)))
+                check(out.length() == report.outputBytes.toLong() && input.readBytes().contentEquals(sample))
+                check(lib.privacyReportFile(out).findings.none { it.id == "gps_position" }) { "redaction must clean too" }
+                dir.deleteRecursively()
             }
-            val dir = tempDir("redact")
-            val input = File(dir, "in.jpg").apply { writeBytes(sample) }
-            val out = File(dir, "out.jpg")
-            val report = lib.redactFile(input, out, listOf(RedactRegion(100u, 100u, 200u, 200u)))
-            check(out.length() == report.outputBytes.toLong() && input.readBytes().contentEquals(sample))
-            check(lib.privacyReportFile(out).findings.none { it.id == "gps_position" }) { "redaction must clean too" }
-            dir.deleteRecursively()
         }
     },
     "fingerprint and ledger: a shared copy is recorded, found again after reopening, exported as hashes only" to {

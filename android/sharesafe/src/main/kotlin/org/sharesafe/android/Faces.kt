@@ -10,10 +10,14 @@ package org.sharesafe.android
 import kotlinx.coroutines.CoroutineDispatcher
 import kotlinx.coroutines.Dispatchers
 import kotlinx.coroutines.withContext
+import org.sharesafe.ffi.CancelHandle
 import org.sharesafe.ffi.DetectedFace
 import org.sharesafe.ffi.FaceDetection
 import org.sharesafe.ffi.FaceDetector
 import org.sharesafe.ffi.RedactRegion
+import org.sharesafe.ffi.RedactedPhoto
+import org.sharesafe.ffi.RedactionReport
+import org.sharesafe.ffi.RedactionStyle
 import java.io.File
 import java.io.IOException
 import java.io.InputStream
@@ -49,7 +53,8 @@ object FaceModel {
 
 /**
  * The face detector over the model at [modelFile]. Loading takes a moment and some memory: make
- * one per process and reuse it. Close it when it is no longer needed.
+ * one per process and reuse it. Close it when it is no longer needed. Redaction is done here too:
+ * its last check runs this detector on the encoded output, so no face is left in a hidden region.
  */
 class Faces private constructor(
     private val detector: FaceDetector,
@@ -61,6 +66,26 @@ class Faces private constructor(
 
     /** Like [detect] for a file. */
     suspend fun detect(file: File): FaceDetection = withContext(ioDispatcher) { detector.detectFile(file.path) }
+
+    /**
+     * Cleans the photo and hides [regions] (displayed coordinates, e.g. [FaceSelection.regions])
+     * in one verified step. Fails closed: no output at all when anything fails.
+     */
+    suspend fun redact(
+        photo: ByteArray,
+        regions: List<RedactRegion>,
+        style: RedactionStyle = RedactionStyle.SOLID_FILL,
+        cancel: CancelHandle? = null,
+    ): RedactedPhoto = withContext(ioDispatcher) { detector.redactBytes(photo, regions, style, cancel) }
+
+    /** Like [redact] from file to the new file [output] (never overwritten); [input] is not modified. */
+    suspend fun redact(
+        input: File,
+        output: File,
+        regions: List<RedactRegion>,
+        style: RedactionStyle = RedactionStyle.SOLID_FILL,
+        cancel: CancelHandle? = null,
+    ): RedactionReport = withContext(ioDispatcher) { detector.redactFile(input.path, output.path, regions, style, cancel) }
 
     override fun close() = detector.close()
 

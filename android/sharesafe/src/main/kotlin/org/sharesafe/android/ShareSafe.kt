@@ -22,10 +22,6 @@ import org.sharesafe.ffi.CleanReport
 import org.sharesafe.ffi.CleanedFile
 import org.sharesafe.ffi.PhotoFingerprint
 import org.sharesafe.ffi.PrivacyReport
-import org.sharesafe.ffi.RedactRegion
-import org.sharesafe.ffi.RedactedPhoto
-import org.sharesafe.ffi.RedactionReport
-import org.sharesafe.ffi.RedactionStyle
 import java.io.File
 
 /** One event of a batch clean, in the order they happen: any number of [Progress], then one [Finished]. */
@@ -100,29 +96,6 @@ class ShareSafe(private val ioDispatcher: CoroutineDispatcher = Dispatchers.IO) 
      */
     suspend fun cleanFd(fd: Int, output: File, cancel: CancelHandle? = null): CleanReport =
         withContext(ioDispatcher) { org.sharesafe.ffi.cleanFd(fd, output.path, cancel) }
-
-    /**
-     * Cleans the photo and hides [regions] (displayed coordinates, e.g. from
-     * [org.sharesafe.ffi.faceRegion]) in one verified step. Fails closed: no output at all when
-     * anything fails.
-     */
-    suspend fun redactBytes(
-        input: ByteArray,
-        regions: List<RedactRegion>,
-        style: RedactionStyle = RedactionStyle.SOLID_FILL,
-        cancel: CancelHandle? = null,
-    ): RedactedPhoto = withContext(ioDispatcher) { org.sharesafe.ffi.redactBytes(input, regions, style, cancel) }
-
-    /** Like [redactBytes] from file to the new file [output]; [input] is not modified. */
-    suspend fun redactFile(
-        input: File,
-        output: File,
-        regions: List<RedactRegion>,
-        style: RedactionStyle = RedactionStyle.SOLID_FILL,
-        cancel: CancelHandle? = null,
-    ): RedactionReport = withContext(ioDispatcher) {
-        org.sharesafe.ffi.redactFile(input.path, output.path, regions, style, cancel)
-    }
 
     /** The photo's PDQ fingerprint (what StopNCII / Take It Down match on); nothing else of the photo. */
     suspend fun fingerprintBytes(photo: ByteArray): PhotoFingerprint =
