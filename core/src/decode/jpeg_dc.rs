@@ -1,10 +1,14 @@
 //! Why this exists: at 1/8 scale a JPEG pixel is exactly the average of one 8×8 block, which is
 //! the block's DC coefficient — no inverse DCT needed. General decoders still pay for the full
 //! per-block pipeline; this one only reads the Huffman stream, keeps each block's DC value and
-//! skips every AC coefficient without decoding its value, on one thread: each AC code resolves in
-//! one table lookup to "consume n bits, advance k". What remains is the Huffman walk every
-//! decoder must do (measured on a 4 MB 12 MP photo: about a third less CPU than
-//! `jpeg-decoder`'s 1/8 path, which also runs a second thread).
+//! skips every AC coefficient without decoding its value: each AC code resolves in one table
+//! lookup to "consume n bits, advance k". What remains is the Huffman walk every decoder must do
+//! (measured on a 4 MB 12 MP photo: about a third less CPU than `jpeg-decoder`'s 1/8 path).
+//!
+//! That walk is serial, and phones write no restart markers to split it at. On a machine with a
+//! second core, a long scan is split anyway ([`decode_two_halves`]): a second thread decodes the
+//! second half from a guessed state, and the first thread, arriving there, keeps that work from
+//! the first MCU boundary both decodes share. The answer is the one-thread decode's, bit for bit.
 //!
 //! Scope, on purpose small: baseline and extended sequential Huffman JPEG, 8-bit, 1 or 3
 //! components in one interleaved scan, any sampling factors, restart intervals. Anything else
@@ -22,6 +26,11 @@ use image::RgbImage;
 /// frame is larger than `max_pixels`, a bound it enforces itself before allocating).
 /// The output is `ceil(width / 8) × ceil(height / 8)`, like a decoder's 1/8 IDCT scaling.
 pub(super) fn decode_eighth(bytes: &[u8], max_pixels: u64) -> Option<RgbImage> {
+    decode_eighth_in(bytes, max_pixels, Mode::for_this_machine())
+}
+
+/// [`decode_eighth`], on one thread or two.
+fn decode_eighth_in(bytes: &[u8], max_pixels: u64, mode: Mode) -> Option<RgbImage> {
     let mut p = Parser {
         data: bytes,
         pos: 0,
@@ -75,6 +84,7 @@ pub(super) fn decode_eighth(bytes: &[u8], max_pixels: u64) -> Option<RgbImage> {
                     &dc_tables,
                     &ac_tables,
                     restart_interval,
+                    mode,
                 )?;
                 // A second scan (e.g. non-interleaved components) is beyond this fast path.
                 if p.next_marker()? != 0xD9 {
@@ -354,6 +364,9 @@ struct Bits<'a> {
     /// Zero bytes fed past a marker or the end: a few are normal at the end of a scan, many mean
     /// the stream is truncated.
     padding: u32,
+    /// Bytes put into `buf` since the scan began, after unstuffing and counting padding: with
+    /// `count` it gives the reader's position in the unstuffed bit stream ([`Bits::bit_pos`]).
+    loaded: u64,
 }
 
 impl<'a> Bits<'a> {
@@ -380,6 +393,7 @@ impl<'a> Bits<'a> {
                 self.buf |= top << shift;
                 self.count += 8 * take;
                 self.pos += take as usize;
+                self.loaded += u64::from(take);
                 return;
             }
         }
@@ -406,7 +420,35 @@ impl<'a> Bits<'a> {
             };
             self.buf |= u64::from(byte) << (56 - self.count);
             self.count += 8;
+            self.loaded += 1;
         }
+    }
+
+    /// A reader at byte `pos` of `data`, `loaded` unstuffed bytes after the scan's start.
+    fn at(data: &'a [u8], pos: usize, loaded: u64) -> Self {
+        Bits {
+            data,
+            pos,
+            buf: 0,
+            count: 0,
+            padding: 0,
+            loaded,
+        }
+    }
+
+    /// Position of the next unread bit in the unstuffed stream, counted from the scan's start.
+    /// Two readers at the same position see the same bits from there on (the stream, then zeros
+    /// for ever after the marker that ends it), whatever each has buffered.
+    #[inline]
+    fn bit_pos(&self) -> u64 {
+        self.loaded * 8 - u64::from(self.count)
+    }
+
+    /// Bits taken past the end of the data (the zeros fed after the scan's marker). Like
+    /// [`Bits::bit_pos`], it depends only on the position, not on how far the reader buffered.
+    #[inline]
+    fn overrun(&self) -> u32 {
+        self.padding.saturating_mul(8).saturating_sub(self.count)
     }
 
     #[inline]
@@ -490,6 +532,112 @@ fn next_marker_at(data: &[u8], mut pos: usize) -> Option<usize> {
     }
 }
 
+/// Bits an MCU may take past the end of the data before the scan counts as truncated: the end
+/// of a complete scan takes none, so this only leaves room for a last byte an encoder cut short.
+const MAX_OVERRUN_BITS: u32 = 64;
+
+/// Scans with fewer entropy-coded bytes than this are decoded on one thread: below it, starting
+/// a thread and synchronising costs more than the half it saves.
+const PARALLEL_MIN_SCAN: usize = 256 * 1024;
+
+/// How a scan is decoded: [`Mode::Parallel`] splits long scans between two threads.
+#[derive(Clone, Copy, PartialEq, Eq, Debug)]
+enum Mode {
+    Serial,
+    /// Two threads for scans of at least `min_scan` entropy-coded bytes without restart markers.
+    Parallel {
+        min_scan: usize,
+    },
+}
+
+impl Mode {
+    /// Parallel where the machine has a second core to give.
+    fn for_this_machine() -> Mode {
+        static CORES: std::sync::OnceLock<usize> = std::sync::OnceLock::new();
+        let cores = *CORES.get_or_init(|| {
+            std::thread::available_parallelism()
+                .map(|n| n.get())
+                .unwrap_or(1)
+        });
+        if cores > 1 {
+            Mode::Parallel {
+                min_scan: PARALLEL_MIN_SCAN,
+            }
+        } else {
+            Mode::Serial
+        }
+    }
+}
+
+/// One block of an MCU, in coding order: its component's tables.
+struct BlockSpec<'t> {
+    dc: &'t Huffman,
+    ac: &'t Huffman,
+}
+
+/// Decodes one block: returns its DC difference, and skips its AC coefficients (run/size
+/// symbols decoded, value bits passed over).
+#[inline(always)]
+fn decode_block(bits: &mut Bits<'_>, dc_t: &Huffman, ac_t: &Huffman) -> Option<i16> {
+    let s = u32::from(bits.symbol(dc_t)?);
+    if s > 11 {
+        return None;
+    }
+    // |diff| < 2^11: it fits an i16.
+    let diff = if s > 0 { bits.signed(s) as i16 } else { 0 };
+    let mut k = 1u32;
+    while k < 64 {
+        // One refill covers two symbols of the skip table (at most 37 bits), or the longest
+        // code (16) and value (15) together.
+        if bits.count < 40 {
+            bits.refill();
+        }
+        let e = ac_t.skip[bits.peek(SKIP_BITS) as usize];
+        if e != 0 {
+            // Two symbols only if the first leaves room in this block; otherwise the second is
+            // the next block's DC code.
+            let single = e & 0xFFFF;
+            let pair = e >> 16;
+            let room = k + ((single >> 6) & 63) < 64;
+            let s = if pair != 0 && room { pair } else { single };
+            bits.consume(s & 63);
+            if s & STEP_EOB != 0 {
+                break;
+            }
+            k += (s >> 6) & 63;
+            continue;
+        }
+        let rs = bits.symbol(ac_t)?;
+        let (run, size) = (u32::from(rs >> 4), u32::from(rs & 15));
+        if size == 0 {
+            if run != 15 {
+                break; // end of block
+            }
+            k += 16;
+            continue;
+        }
+        bits.consume(size);
+        k += run + 1;
+    }
+    if k > 64 {
+        return None;
+    }
+    Some(diff)
+}
+
+/// Decodes one MCU, appending one DC difference per block. `None` when the stream is invalid
+/// here or the MCU ran past the end of the data (a truncated scan).
+#[inline(always)]
+fn decode_mcu(bits: &mut Bits<'_>, layout: &[BlockSpec<'_>], diffs: &mut Vec<i16>) -> Option<()> {
+    for b in layout {
+        diffs.push(decode_block(bits, b.dc, b.ac)?);
+    }
+    if bits.overrun() > MAX_OVERRUN_BITS {
+        return None;
+    }
+    Some(())
+}
+
 /// Decodes one interleaved scan; returns each component's plane of DC values (in coefficient
 /// units, not yet dequantised), `mcus_x * h` by `mcus_y * v` blocks.
 fn decode_scan(
@@ -499,7 +647,8 @@ fn decode_scan(
     dc_tables: &[Option<Huffman>; 4],
     ac_tables: &[Option<Huffman>; 4],
     restart_interval: u16,
-) -> Option<Vec<Vec<i32>>> {
+    mode: Mode,
+) -> Option<Vec<Vec<i16>>> {
     let n = usize::from(*scan.first()?);
     if n != frame.components.len() || scan.len() != 1 + 2 * n + 3 {
         return None;
@@ -508,8 +657,9 @@ fn decode_scan(
     if ss != 0 || se != 63 || a != 0 {
         return None;
     }
+    let single = n == 1;
     // Scan components must be the frame's, in frame order (what every encoder writes).
-    let mut tables = Vec::with_capacity(n);
+    let mut layout = Vec::new();
     for (i, c) in frame.components.iter().enumerate() {
         let id = scan[1 + 2 * i];
         let t = scan[2 + 2 * i];
@@ -518,106 +668,231 @@ fn decode_scan(
         }
         let dc = dc_tables.get(usize::from(t >> 4))?.as_ref()?;
         let ac = ac_tables.get(usize::from(t & 15))?.as_ref()?;
-        tables.push((dc, ac));
+        let blocks = if single { 1 } else { c.h * c.v };
+        for _ in 0..blocks {
+            layout.push(BlockSpec { dc, ac });
+        }
     }
-    let single = n == 1;
-    let mut planes: Vec<Vec<i32>> = frame
-        .components
-        .iter()
-        .map(|c| {
-            let (w, h) = plane_size(frame, c, single);
-            vec![0i32; w * h]
-        })
-        .collect();
-    let mut bits = Bits {
-        data: p.data,
-        pos: p.pos,
-        buf: 0,
-        count: 0,
-        padding: 0,
-    };
-    let mut pred = vec![0i32; n];
-    let total_mcus = if single {
+    let (total_mcus, mcus_x) = if single {
         let (w, h) = plane_size(frame, &frame.components[0], true);
-        w * h
+        (w * h, w)
     } else {
-        frame.mcus_x * frame.mcus_y
+        (frame.mcus_x * frame.mcus_y, frame.mcus_x)
     };
-    let mcus_x = if single {
-        plane_size(frame, &frame.components[0], true).0
-    } else {
-        frame.mcus_x
-    };
+    let start = p.pos;
     let interval = usize::from(restart_interval);
+    let diffs = match mode {
+        Mode::Parallel { min_scan } if interval == 0 => {
+            let end = scan_end(p.data, start)?;
+            if end - start >= min_scan {
+                p.pos = end;
+                let (diffs, _met) = decode_two_halves(p.data, start, end, &layout, total_mcus)?;
+                #[cfg(test)]
+                tests::MET_AT.with(|m| m.set(_met));
+                diffs
+            } else {
+                decode_serial(p, &layout, total_mcus, interval)?
+            }
+        }
+        _ => decode_serial(p, &layout, total_mcus, interval)?,
+    };
+    scatter(frame, &layout, &diffs, total_mcus, mcus_x, interval)
+}
+
+/// Decodes every MCU in order on this thread; leaves `p` at the marker that ends the scan.
+fn decode_serial(
+    p: &mut Parser<'_>,
+    layout: &[BlockSpec<'_>],
+    total_mcus: usize,
+    interval: usize,
+) -> Option<Vec<i16>> {
+    let mut bits = Bits::at(p.data, p.pos, 0);
+    let mut diffs = Vec::with_capacity(total_mcus.checked_mul(layout.len())?);
     for mcu in 0..total_mcus {
         if interval > 0 && mcu > 0 && mcu % interval == 0 {
             bits.restart()?;
-            pred.iter_mut().for_each(|v| *v = 0);
         }
-        let (mx, my) = (mcu % mcus_x, mcu / mcus_x);
-        for (ci, c) in frame.components.iter().enumerate() {
-            let (dc_t, ac_t) = tables[ci];
-            let (bh, bv) = if single { (1, 1) } else { (c.h, c.v) };
-            let plane_w = if single { mcus_x } else { frame.mcus_x * c.h };
-            for v in 0..bv {
-                for h in 0..bh {
-                    let s = u32::from(bits.symbol(dc_t)?);
-                    if s > 11 {
-                        return None;
-                    }
-                    if s > 0 {
-                        pred[ci] = pred[ci].checked_add(bits.signed(s))?;
-                    }
-                    let (bx, by) = (mx * bh + h, my * bv + v);
-                    planes[ci][by * plane_w + bx] = pred[ci];
-                    // Skip the 63 AC coefficients: decode run/size symbols, skip value bits.
-                    let mut k = 1u32;
-                    while k < 64 {
-                        // One refill covers two symbols of the skip table (at most 37 bits),
-                        // or the longest code (16) and value (15) together.
-                        if bits.count < 40 {
-                            bits.refill();
+        decode_mcu(&mut bits, layout, &mut diffs)?;
+    }
+    // The reader stopped at (never past) the marker that ends the scan.
+    p.pos = next_marker_at(p.data, bits.pos)?;
+    Some(diffs)
+}
+
+/// Position of the marker that ends the entropy-coded data starting at `pos` (what
+/// [`next_marker_at`] finds, with memchr's word-at-a-time search between the 0xFF bytes).
+fn scan_end(data: &[u8], pos: usize) -> Option<usize> {
+    let rest = data.get(pos..)?;
+    for i in memchr::memchr_iter(0xFF, rest) {
+        match rest.get(i + 1)? {
+            // Stuffing, or a fill byte (the next 0xFF is looked at in turn).
+            0x00 | 0xFF => {}
+            _ => return Some(pos + i),
+        }
+    }
+    None
+}
+
+/// What the second thread decoded from the middle of a scan, not knowing where it stood.
+struct Speculation {
+    /// For each MCU it decoded without error: the bit position where it began, the index of its
+    /// first block in `diffs`, and the run (between errors) it belongs to. Increasing positions.
+    starts: Vec<(u64, usize, usize)>,
+    /// Where each run's blocks end in `diffs`.
+    run_ends: Vec<usize>,
+    diffs: Vec<i16>,
+}
+
+/// The second half of a scan, decoded speculatively from byte `split`.
+///
+/// A Huffman stream has no landmarks: from the middle, nothing says which block, component or
+/// coefficient comes next. This decoder guesses "the first block of an MCU" and goes on; when
+/// the stream turns out invalid under that guess it steps one bit and guesses again. Wrong
+/// guesses decode garbage, but Huffman codes fall back into step with the true symbols within a
+/// few codes, and so, a little later, do block and MCU boundaries. Every MCU start it passes is
+/// recorded; [`decode_two_halves`] keeps its work from the first one the true decode also starts
+/// an MCU at — same bit position, same state, so the same decode from there on.
+fn speculate(
+    data: &[u8],
+    start: usize,
+    split: usize,
+    layout: &[BlockSpec<'_>],
+    max_mcus: usize,
+) -> Speculation {
+    // Bytes before the split, less the zero of each stuffed 0xFF00 (the data holds no marker
+    // before `scan_end`, so every 0xFF there is stuffed).
+    let stuffed = memchr::memchr_iter(0xFF, &data[start..split]).count();
+    let mut bits = Bits::at(data, split, (split - start - stuffed) as u64);
+    let mut spec = Speculation {
+        starts: Vec::with_capacity(max_mcus / 2 + 16),
+        run_ends: Vec::new(),
+        diffs: Vec::with_capacity((max_mcus / 2 + 16) * layout.len()),
+    };
+    while spec.starts.len() < max_mcus {
+        let (pos, before) = (bits.bit_pos(), spec.diffs.len());
+        if decode_mcu(&mut bits, layout, &mut spec.diffs).is_some() {
+            spec.starts.push((pos, before, spec.run_ends.len()));
+            continue;
+        }
+        spec.diffs.truncate(before);
+        spec.run_ends.push(before);
+        if bits.overrun() > MAX_OVERRUN_BITS {
+            return spec;
+        }
+        // Guess again from one bit further on (an invalid code consumed nothing).
+        if bits.count == 0 {
+            bits.refill();
+        }
+        bits.consume(1);
+    }
+    spec.run_ends.push(spec.diffs.len());
+    spec
+}
+
+/// Decodes a scan on two threads: this one from the start, a second one speculatively from the
+/// middle ([`speculate`]). Once this thread reaches the middle it looks, at each MCU it starts,
+/// for the second thread's record of an MCU starting at the same bit position; from the first
+/// such point on, the second thread's blocks are exactly what this thread would decode, and it
+/// stops. The result is the serial decode's, bit for bit, whether or not the halves meet: if
+/// they never do, this thread decodes the rest itself. Also returns the MCU where they met.
+fn decode_two_halves(
+    data: &[u8],
+    start: usize,
+    end: usize,
+    layout: &[BlockSpec<'_>],
+    total_mcus: usize,
+) -> Option<(Vec<i16>, Option<usize>)> {
+    let bpm = layout.len();
+    let mut split = start + (end - start) / 2;
+    if data[split - 1] == 0xFF {
+        split += 1; // never between a stuffed 0xFF and its zero
+    }
+    std::thread::scope(|scope| {
+        let second = std::thread::Builder::new()
+            .name("jpeg-dc-half".into())
+            .spawn_scoped(scope, || speculate(data, start, split, layout, total_mcus));
+        let mut second = second.ok();
+        let mut spec: Option<Speculation> = None;
+        let mut next_start = 0usize; // index into spec.starts
+        let mut bits = Bits::at(data, start, 0);
+        let mut diffs = Vec::with_capacity(total_mcus.checked_mul(bpm)?);
+        for mcu in 0..total_mcus {
+            if spec.is_none() && bits.pos >= split {
+                // A panic in the second thread is a bug; without its half, decode it all here.
+                spec = second.take().and_then(|h| h.join().ok());
+            }
+            if let Some(s) = &spec {
+                let here = bits.bit_pos();
+                while s.starts.get(next_start).is_some_and(|&(p, _, _)| p < here) {
+                    next_start += 1;
+                }
+                if let Some(&(p, first, run)) = s.starts.get(next_start) {
+                    if p == here {
+                        let wanted = (total_mcus - mcu).checked_mul(bpm)?;
+                        let end = s.run_ends.get(run).copied().unwrap_or(first);
+                        if let Some(rest) = s.diffs.get(first..end).and_then(|r| r.get(..wanted)) {
+                            diffs.extend_from_slice(rest);
+                            return Some((diffs, Some(mcu)));
                         }
-                        let e = ac_t.skip[bits.peek(SKIP_BITS) as usize];
-                        if e != 0 {
-                            // Two symbols only if the first leaves room in this block;
-                            // otherwise the second is the next block's DC code.
-                            let single = e & 0xFFFF;
-                            let pair = e >> 16;
-                            let room = k + ((single >> 6) & 63) < 64;
-                            let s = if pair != 0 && room { pair } else { single };
-                            bits.consume(s & 63);
-                            if s & STEP_EOB != 0 {
-                                break;
-                            }
-                            k += (s >> 6) & 63;
-                            continue;
-                        }
-                        let rs = bits.symbol(ac_t)?;
-                        let (run, size) = (u32::from(rs >> 4), u32::from(rs & 15));
-                        if size == 0 {
-                            if run != 15 {
-                                break; // end of block
-                            }
-                            k += 16;
-                            continue;
-                        }
-                        bits.consume(size);
-                        k += run + 1;
-                    }
-                    if k > 64 {
-                        return None;
+                        // Its run stopped short (at an error this thread will meet itself,
+                        // or at its cap): finish here.
+                        spec = None;
+                        second = None;
                     }
                 }
             }
+            decode_mcu(&mut bits, layout, &mut diffs)?;
         }
-        if bits.padding > 8 {
-            return None; // ran out of data: truncated, let the general decoder judge
+        Some((diffs, None))
+    })
+}
+
+/// Turns each block's DC difference into its DC value (a running sum per component, reset at
+/// each restart interval) and places it in its component's plane. A sum that leaves `i16` (no
+/// valid 8-bit stream's does: its DC values are within ±2^11) declines the file.
+fn scatter(
+    frame: &Frame,
+    layout: &[BlockSpec<'_>],
+    diffs: &[i16],
+    total_mcus: usize,
+    mcus_x: usize,
+    interval: usize,
+) -> Option<Vec<Vec<i16>>> {
+    let single = frame.components.len() == 1;
+    if diffs.len() != total_mcus.checked_mul(layout.len())? {
+        return None;
+    }
+    let mut planes = Vec::with_capacity(frame.components.len());
+    // For each block of an MCU: its component, and its offset in that component's plane from
+    // the MCU's first block. For each component: blocks per MCU across and down, plane width.
+    let mut blocks = Vec::with_capacity(layout.len());
+    let mut shapes = Vec::with_capacity(frame.components.len());
+    for (ci, c) in frame.components.iter().enumerate() {
+        let (w, h) = plane_size(frame, c, single);
+        planes.push(vec![0i16; w * h]);
+        let (bh, bv) = if single { (1, 1) } else { (c.h, c.v) };
+        shapes.push((bh, bv, w));
+        for v in 0..bv {
+            for h in 0..bh {
+                blocks.push((ci, v * w + h));
+            }
         }
     }
-    // The reader stopped at (never past) the marker that ends the scan.
-    let pos = next_marker_at(p.data, bits.pos)?;
-    p.pos = pos;
+    let mut pred = vec![0i16; frame.components.len()];
+    let mut origin = vec![0usize; frame.components.len()];
+    for (mcu, mcu_diffs) in diffs.chunks_exact(layout.len()).enumerate() {
+        if interval > 0 && mcu > 0 && mcu % interval == 0 {
+            pred.iter_mut().for_each(|v| *v = 0);
+        }
+        let (mx, my) = (mcu % mcus_x, mcu / mcus_x);
+        for (o, &(bh, bv, w)) in origin.iter_mut().zip(&shapes) {
+            *o = my * bv * w + mx * bh;
+        }
+        for (&(ci, offset), &d) in blocks.iter().zip(mcu_diffs) {
+            pred[ci] = pred[ci].checked_add(d)?;
+            *planes[ci].get_mut(origin[ci] + offset)? = pred[ci];
+        }
+    }
     Some(planes)
 }
 
@@ -633,47 +908,65 @@ fn plane_size(frame: &Frame, c: &Component, single: bool) -> (usize, usize) {
     }
 }
 
+/// The 1/8-scale picture: each block's DC value as its average (DC × q / 8 + 128, clamped as a
+/// full decoder clamps), chroma repeated over the luma blocks it covers, converted to RGB.
 fn to_rgb(
     frame: &Frame,
-    planes: &[Vec<i32>],
+    planes: &[Vec<i16>],
     quant_dc: &[u16; 4],
     adobe_transform: Option<u8>,
 ) -> Option<RgbImage> {
     let (w, h) = (frame.width.div_ceil(8), frame.height.div_ceil(8));
     let single = frame.components.len() == 1;
-    // Each component upsampled (nearest) to one value per output pixel, as block averages:
-    // DC × q / 8 + 128 is the DC-only inverse DCT, clamped as a full decoder clamps.
-    let mut channels: Vec<Vec<f32>> = Vec::with_capacity(frame.components.len());
+    // Per component: its plane, the plane's width, the DC scale, and which plane column and row
+    // each output pixel takes.
+    struct Source<'p> {
+        plane: &'p [i16],
+        width: usize,
+        scale: f32,
+        cols: Vec<usize>,
+        rows: Vec<usize>,
+    }
+    let mut sources = Vec::with_capacity(frame.components.len());
     for (c, plane) in frame.components.iter().zip(planes) {
         let (pw, ph) = plane_size(frame, c, single);
-        let q = f32::from(quant_dc[c.quant]) / 8.0;
-        let (ch, cv) = if single { (1, 1) } else { (c.h, c.v) };
-        let (hm, vm) = if single {
-            (1, 1)
+        let (ch, cv, hm, vm) = if single {
+            (1, 1, 1, 1)
         } else {
-            (frame.h_max, frame.v_max)
+            (c.h, c.v, frame.h_max, frame.v_max)
         };
-        let cols: Vec<usize> = (0..w).map(|x| (x * ch / hm).min(pw - 1)).collect();
-        let mut out = Vec::with_capacity(w * h);
-        for y in 0..h {
-            let row = &plane[(y * cv / vm).min(ph - 1) * pw..][..pw];
-            out.extend(
-                cols.iter()
-                    .map(|&x| (row[x] as f32 * q + 128.0).clamp(0.0, 255.0)),
-            );
-        }
-        channels.push(out);
+        sources.push(Source {
+            plane,
+            width: pw,
+            scale: f32::from(quant_dc[c.quant]) / 8.0,
+            cols: (0..w).map(|x| (x * ch / hm).min(pw - 1)).collect(),
+            rows: (0..h).map(|y| (y * cv / vm).min(ph - 1)).collect(),
+        });
+    }
+    let level = |s: &Source<'_>, row: &[i16], x: usize| {
+        (f32::from(row[s.cols[x]]) * s.scale + 128.0).clamp(0.0, 255.0)
+    };
+    fn row_of<'p>(s: &Source<'p>, y: usize) -> Option<&'p [i16]> {
+        s.plane.get(s.rows[y] * s.width..)?.get(..s.width)
     }
     let ids: Vec<u8> = frame.components.iter().map(|c| c.id).collect();
     let is_rgb = !single && (adobe_transform == Some(0) || ids == [b'R', b'G', b'B']);
     let to_u8 = |v: f32| (v + 0.5).clamp(0.0, 255.0) as u8;
-    let mut rgb = Vec::with_capacity(w * h * 3);
-    if single {
-        rgb.extend(channels[0].iter().flat_map(|&l| [to_u8(l); 3]));
-    } else {
-        let planes = channels[0].iter().zip(&channels[1]).zip(&channels[2]);
-        for ((&a, &b), &c) in planes {
-            rgb.extend(if is_rgb {
+    let mut rgb = vec![0u8; w.checked_mul(h)?.checked_mul(3)?];
+    for (y, out) in rgb.chunks_exact_mut(w * 3).enumerate() {
+        if single {
+            let s = &sources[0];
+            let row = row_of(s, y)?;
+            for (x, px) in out.chunks_exact_mut(3).enumerate() {
+                px.fill(to_u8(level(s, row, x)));
+            }
+            continue;
+        }
+        let (s0, s1, s2) = (&sources[0], &sources[1], &sources[2]);
+        let (r0, r1, r2) = (row_of(s0, y)?, row_of(s1, y)?, row_of(s2, y)?);
+        for (x, px) in out.chunks_exact_mut(3).enumerate() {
+            let (a, b, c) = (level(s0, r0, x), level(s1, r1, x), level(s2, r2, x));
+            px.copy_from_slice(&if is_rgb {
                 [to_u8(a), to_u8(b), to_u8(c)]
             } else {
                 let (yv, cb, cr) = (a, b - 128.0, c - 128.0);
@@ -692,6 +985,30 @@ fn to_rgb(
 mod tests {
     use super::*;
     use std::io::Cursor;
+
+    thread_local! {
+        /// The MCU at which the last two-thread decode on this thread met its second half.
+        pub(super) static MET_AT: std::cell::Cell<Option<usize>> =
+            const { std::cell::Cell::new(None) };
+    }
+
+    /// Every scan, however short, split between two threads.
+    const ALWAYS_SPLIT: Mode = Mode::Parallel { min_scan: 1 };
+
+    /// A photo-like image with sensor grain, so its scan is as dense as a phone's.
+    fn grainy(w: u32, h: u32) -> RgbImage {
+        let mut x = 0x9E37_79B9_7F4A_7C15u64;
+        let mut img = photo(w, h);
+        for p in img.pixels_mut() {
+            for c in p.0.iter_mut() {
+                x ^= x << 13;
+                x ^= x >> 7;
+                x ^= x << 17;
+                *c = c.saturating_add((x % 24) as u8);
+            }
+        }
+        img
+    }
 
     fn photo(w: u32, h: u32) -> RgbImage {
         RgbImage::from_fn(w, h, |x, y| {
@@ -731,6 +1048,46 @@ mod tests {
                 .max()
                 .unwrap_or(0);
             assert!(worst <= 3, "{w}x{h}: differs by up to {worst}");
+        }
+    }
+
+    /// The two-thread decode is the one-thread decode, bit for bit, and on a real-shaped
+    /// photo its halves meet soon after the middle (else it would save nothing).
+    #[test]
+    fn two_halves_decode_exactly_what_one_thread_decodes() {
+        for (w, h, q) in [
+            (1024, 768, 92),
+            (640, 480, 75),
+            (333, 257, 50),
+            (64, 48, 90),
+        ] {
+            let mut bytes = Vec::new();
+            image::codecs::jpeg::JpegEncoder::new_with_quality(&mut bytes, q)
+                .encode_image(&grainy(w, h))
+                .expect("encode");
+            let one = decode_eighth_in(&bytes, u64::MAX, Mode::Serial).expect("one thread");
+            MET_AT.with(|m| m.set(None));
+            let two = decode_eighth_in(&bytes, u64::MAX, ALWAYS_SPLIT).expect("two threads");
+            assert_eq!(one, two, "{w}x{h} q{q}");
+            let met = MET_AT.with(|m| m.get());
+            if w >= 640 {
+                // The split is at half the scan's bytes.
+                let sof = bytes
+                    .windows(2)
+                    .position(|m| m == [0xFF, 0xC0])
+                    .expect("SOF0");
+                let mut p = Parser {
+                    data: &bytes,
+                    pos: sof + 2,
+                };
+                let frame = Frame::parse(p.segment().expect("SOF0 segment")).expect("frame");
+                let total = frame.mcus_x * frame.mcus_y;
+                let met = met.unwrap_or_else(|| panic!("{w}x{h}: the halves never met"));
+                assert!(
+                    met > total / 4 && met < total * 3 / 4,
+                    "{w}x{h}: met at MCU {met} of {total}"
+                );
+            }
         }
     }
 
@@ -781,10 +1138,16 @@ mod tests {
                 if !bytes.starts_with(&[0xFF, 0xD8, 0xFF]) {
                     continue;
                 }
-                let Some(fast) = decode_eighth(&bytes, u64::MAX) else {
+                let Some(fast) = decode_eighth_in(&bytes, u64::MAX, Mode::Serial) else {
                     declined += 1;
                     continue;
                 };
+                assert_eq!(
+                    decode_eighth_in(&bytes, u64::MAX, ALWAYS_SPLIT).as_ref(),
+                    Some(&fast),
+                    "{}: two threads differ from one",
+                    path.display()
+                );
                 let mut d = jpeg_decoder::Decoder::new(Cursor::new(&bytes));
                 let Ok(()) = d.read_info() else { continue };
                 let _ = d.scale(1, 1);
@@ -877,9 +1240,12 @@ mod tests {
                 if next() % 4 == 0 {
                     m.truncate((next() as usize) % m.len());
                 }
-                if let Some(img) = decode_eighth(&m, 64_000_000) {
+                let one = decode_eighth_in(&m, 64_000_000, Mode::Serial);
+                if let Some(img) = &one {
                     assert!(img.width() > 0 && img.height() > 0);
                 }
+                // Splitting the scan never changes the answer, on damaged data too.
+                assert_eq!(decode_eighth_in(&m, 64_000_000, ALWAYS_SPLIT), one);
             }
         }
     }
