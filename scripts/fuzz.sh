@@ -18,7 +18,7 @@ cd "$(dirname "$0")/.."
 repo=$(pwd)
 seconds=${1:-30}
 shift || true
-all_targets=(clean_jpeg clean_png clean_webp clean_gif clean_isobmff inspect clean_then_verify decode caption)
+all_targets=(clean_jpeg clean_png clean_webp clean_gif clean_isobmff inspect clean_then_verify decode caption jpeg_dc_split)
 targets=("$@")
 [ ${#targets[@]} -eq 0 ] && targets=("${all_targets[@]}")
 corpus_src=${SHARESAFE_CORPUS:-$repo/../shared/corpus}
@@ -51,7 +51,7 @@ format_of() {
 build_seeds() {
   local target=$1 want dir f fmt n=0
   case "$target" in
-    clean_jpeg) want=jpeg ;;
+    clean_jpeg | jpeg_dc_split) want=jpeg ;;
     clean_png) want=png ;;
     clean_webp) want=webp ;;
     clean_gif) want=gif ;;
@@ -89,7 +89,7 @@ build_seeds() {
 
 dict_for() {
   case "$1" in
-    clean_jpeg) echo fuzz/dicts/jpeg.dict ;;
+    clean_jpeg | jpeg_dc_split) echo fuzz/dicts/jpeg.dict ;;
     clean_png) echo fuzz/dicts/png.dict ;;
     clean_webp) echo fuzz/dicts/webp.dict ;;
     clean_gif) echo fuzz/dicts/gif.dict ;;

@@ -26,6 +26,7 @@ fn replay(target: &str, data: &[u8]) {
         "clean_gif" => harness::fuzz_clean_format(data, &[Format::Gif]),
         "clean_isobmff" => harness::fuzz_clean_format(data, &harness::ISOBMFF),
         "decode" => harness::fuzz_decode(data),
+        "jpeg_dc_split" => harness::fuzz_jpeg_dc_split(data),
         "caption" => return harness::fuzz_caption(data),
         "inspect" | "clean_then_verify" | "malformed-corpus" => {}
         other => panic!("fuzz_regressions/{other}: no replay for this target; add it here"),

@@ -236,6 +236,13 @@ pub fn fuzz_caption(data: &[u8]) {
     );
 }
 
+/// The DC-only JPEG decoder splits long scans between two threads, the second starting from a
+/// guess. Property: with every scan split (however short), the decode is the one-thread decode,
+/// `None` included. The pixel bound is the fuzz limits' (a frame above it is declined first).
+pub fn fuzz_jpeg_dc_split(data: &[u8]) {
+    sharesafe_core::decode::fuzz_dc_split_agrees(data, limits().max_decoded_pixels);
+}
+
 /// Decoding for analysis (fingerprints, faces) on any bytes: a decoded image never exceeds the
 /// limits or its own stored size, and a refusal blames the input.
 pub fn fuzz_decode(data: &[u8]) {

@@ -29,6 +29,23 @@ pub(super) fn decode_eighth(bytes: &[u8], max_pixels: u64) -> Option<RgbImage> {
     decode_eighth_in(bytes, max_pixels, Mode::for_this_machine())
 }
 
+/// Panics unless splitting every scan in two gives the one-thread answer (the fuzzing hook's
+/// property; scans of any length are split).
+pub(super) fn split_agrees(bytes: &[u8], max_pixels: u64) {
+    // The second half on this thread: the same split and merge, without the cost of starting a
+    // thread for each input (which bounds a sanitizer build's speed).
+    let split = Mode::Parallel {
+        min_scan: 1,
+        thread: false,
+    };
+    let one = decode_eighth_in(bytes, max_pixels, Mode::Serial);
+    let two = decode_eighth_in(bytes, max_pixels, split);
+    assert!(
+        one == two,
+        "the split DC decode differs from the one-thread decode"
+    );
+}
+
 /// [`decode_eighth`], on one thread or two.
 fn decode_eighth_in(bytes: &[u8], max_pixels: u64, mode: Mode) -> Option<RgbImage> {
     let mut p = Parser {
@@ -544,9 +561,12 @@ const PARALLEL_MIN_SCAN: usize = 256 * 1024;
 #[derive(Clone, Copy, PartialEq, Eq, Debug)]
 enum Mode {
     Serial,
-    /// Two threads for scans of at least `min_scan` entropy-coded bytes without restart markers.
+    /// Scans of at least `min_scan` entropy-coded bytes without restart markers are split in two
+    /// ([`decode_two_halves`]); the second half on a second thread when `thread`, else on this
+    /// one before the first (for fuzzing the split itself).
     Parallel {
         min_scan: usize,
+        thread: bool,
     },
 }
 
@@ -562,6 +582,7 @@ impl Mode {
         if cores > 1 {
             Mode::Parallel {
                 min_scan: PARALLEL_MIN_SCAN,
+                thread: true,
             }
         } else {
             Mode::Serial
@@ -682,11 +703,12 @@ fn decode_scan(
     let start = p.pos;
     let interval = usize::from(restart_interval);
     let diffs = match mode {
-        Mode::Parallel { min_scan } if interval == 0 => {
+        Mode::Parallel { min_scan, thread } if interval == 0 => {
             let end = scan_end(p.data, start)?;
             if end - start >= min_scan {
                 p.pos = end;
-                let (diffs, _met) = decode_two_halves(p.data, start, end, &layout, total_mcus)?;
+                let (diffs, _met) =
+                    decode_two_halves(p.data, start, end, &layout, total_mcus, thread)?;
                 #[cfg(test)]
                 tests::MET_AT.with(|m| m.set(_met));
                 diffs
@@ -801,6 +823,7 @@ fn decode_two_halves(
     end: usize,
     layout: &[BlockSpec<'_>],
     total_mcus: usize,
+    thread: bool,
 ) -> Option<(Vec<i16>, Option<usize>)> {
     let bpm = layout.len();
     let mut split = start + (end - start) / 2;
@@ -808,18 +831,27 @@ fn decode_two_halves(
         split += 1; // never between a stuffed 0xFF and its zero
     }
     std::thread::scope(|scope| {
-        let second = std::thread::Builder::new()
-            .name("jpeg-dc-half".into())
-            .spawn_scoped(scope, || speculate(data, start, split, layout, total_mcus));
-        let mut second = second.ok();
+        let mut second = None;
         let mut spec: Option<Speculation> = None;
+        if thread {
+            second = std::thread::Builder::new()
+                .name("jpeg-dc-half".into())
+                .spawn_scoped(scope, || speculate(data, start, split, layout, total_mcus))
+                .ok();
+        }
+        // Without a second thread (or when it could not start), speculate here first.
+        let mut ready = second
+            .is_none()
+            .then(|| speculate(data, start, split, layout, total_mcus));
         let mut next_start = 0usize; // index into spec.starts
         let mut bits = Bits::at(data, start, 0);
         let mut diffs = Vec::with_capacity(total_mcus.checked_mul(bpm)?);
         for mcu in 0..total_mcus {
             if spec.is_none() && bits.pos >= split {
                 // A panic in the second thread is a bug; without its half, decode it all here.
-                spec = second.take().and_then(|h| h.join().ok());
+                spec = ready
+                    .take()
+                    .or_else(|| second.take().and_then(|h| h.join().ok()));
             }
             if let Some(s) = &spec {
                 let here = bits.bit_pos();
@@ -993,7 +1025,10 @@ mod tests {
     }
 
     /// Every scan, however short, split between two threads.
-    const ALWAYS_SPLIT: Mode = Mode::Parallel { min_scan: 1 };
+    const ALWAYS_SPLIT: Mode = Mode::Parallel {
+        min_scan: 1,
+        thread: true,
+    };
 
     /// A photo-like image with sensor grain, so its scan is as dense as a phone's.
     fn grainy(w: u32, h: u32) -> RgbImage {
@@ -1246,6 +1281,7 @@ mod tests {
                 }
                 // Splitting the scan never changes the answer, on damaged data too.
                 assert_eq!(decode_eighth_in(&m, 64_000_000, ALWAYS_SPLIT), one);
+                split_agrees(&m, 64_000_000); // the fuzz target's form: both halves here
             }
         }
     }

@@ -35,6 +35,14 @@
 
 mod jpeg_dc;
 
+/// For the fuzz target `jpeg_dc_split` and its regression replays, not for apps: panics unless
+/// the DC-only JPEG decoder gives the same answer with every scan split between two threads as
+/// on one.
+#[doc(hidden)]
+pub fn fuzz_dc_split_agrees(bytes: &[u8], max_pixels: u64) {
+    jpeg_dc::split_agrees(bytes, max_pixels);
+}
+
 use std::io::{Cursor, Read};
 use std::panic::{catch_unwind, AssertUnwindSafe};
 
