@@ -769,7 +769,8 @@ struct Speculation {
 ///
 /// A Huffman stream has no landmarks: from the middle, nothing says which block, component or
 /// coefficient comes next. This decoder guesses "the first block of an MCU" and goes on; when
-/// the stream turns out invalid under that guess it steps one bit and guesses again. Wrong
+/// the stream turns out invalid under that guess, it guesses again one bit past where the MCU
+/// failed. Wrong
 /// guesses decode garbage, but Huffman codes fall back into step with the true symbols within a
 /// few codes, and so, a little later, do block and MCU boundaries. Every MCU start it passes is
 /// recorded; [`decode_two_halves`] keeps its work from the first one the true decode also starts
@@ -788,7 +789,7 @@ fn speculate(
     let mut spec = Speculation {
         starts: Vec::with_capacity(max_mcus / 2 + 16),
         run_ends: Vec::new(),
-        diffs: Vec::with_capacity((max_mcus / 2 + 16) * layout.len()),
+        diffs: Vec::with_capacity((max_mcus / 2 + 16).saturating_mul(layout.len())),
     };
     while spec.starts.len() < max_mcus {
         let (pos, before) = (bits.bit_pos(), spec.diffs.len());
@@ -801,7 +802,8 @@ fn speculate(
         if bits.overrun() > MAX_OVERRUN_BITS {
             return spec;
         }
-        // Guess again from one bit further on (an invalid code consumed nothing).
+        // Guess again one bit on: an invalid code consumes nothing, so without the step the
+        // same guess would fail at the same place for ever.
         if bits.count == 0 {
             bits.refill();
         }
