@@ -189,6 +189,35 @@ fn run_verify<R: Read>(format: Format, output: R, opts: &CleanOptions) -> Result
     Ok(verified)
 }
 
+/// Whether a clean of a `input` file may come out as `output`: the same format, except that MP4
+/// and MOV are one family (a MOV whose leading `free` or `wide` box is dropped may then begin
+/// with an `ftyp` that reads as MP4; players treat both alike).
+fn same_family(input: Format, output: Format) -> bool {
+    let family = |f: Format| match f {
+        Format::Mov => Format::Mp4,
+        other => other,
+    };
+    family(input) == family(output)
+}
+
+/// The cleaned output, read from its first bytes, must still be the input's kind of file: a
+/// receiving app goes by those bytes. (The verifier parses the output as the input's container,
+/// so on its own it would not notice a rewritten file type, as fuzzing once showed for HEIF.)
+fn check_output_format<R: Read + Seek>(format: Format, output: &mut R) -> Result<()> {
+    let found = match sniff_stream(output) {
+        Ok((found, _)) => Some(found),
+        Err(Error::Unsupported { .. }) => None,
+        Err(e) => return Err(e),
+    };
+    match found {
+        Some(found) if same_family(format, found) => Ok(()),
+        _ => Err(Error::VerificationFailed {
+            format,
+            reason: "the cleaned file no longer reads as the input's format",
+        }),
+    }
+}
+
 fn check_verified(format: Format, cleaned: &Cleaned, verified: &Verified) -> Result<()> {
     if verified.digest != cleaned.digest {
         return Err(Error::VerificationFailed {
@@ -239,6 +268,7 @@ pub fn clean<R: Read + Seek, W: Read + Write + Seek>(
     output
         .seek(SeekFrom::Start(out_start))
         .map_err(|e| Error::io("read output", e))?;
+    check_output_format(format, &mut output)?;
     let verified = run_verify(format, (&mut output).take(written), opts)?;
     check_verified(format, &cleaned, &verified)?;
     log::debug!(
@@ -381,4 +411,66 @@ fn dry_run<R: Read + Seek>(
         capture_date: None,
         capture_time_unix: None,
     })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn ftyp(major: &[u8; 4], compatible: &[&[u8; 4]]) -> Vec<u8> {
+        let size = 16 + 4 * compatible.len();
+        let mut b = (size as u32).to_be_bytes().to_vec();
+        b.extend_from_slice(b"ftyp");
+        b.extend_from_slice(major);
+        b.extend_from_slice(&[0; 4]);
+        for c in compatible {
+            b.extend_from_slice(*c);
+        }
+        b.extend_from_slice(&[0, 0, 0, 8, b'm', b'd', b'a', b't']);
+        b
+    }
+
+    fn check(format: Format, bytes: &[u8]) -> Result<()> {
+        let mut out = Cursor::new(bytes.to_vec());
+        out.set_position(0);
+        let r = check_output_format(format, &mut out);
+        assert_eq!(
+            out.position(),
+            0,
+            "the check leaves the output where it found it"
+        );
+        r
+    }
+
+    #[test]
+    fn the_output_must_read_as_the_inputs_format_with_mp4_and_mov_as_one_family() {
+        let jpeg = [0xFF, 0xD8, 0xFF, 0xE0, 0, 16];
+        let png = *b"\x89PNG\r\n\x1a\n\0\0\0\x0dIHDR";
+        let mp4 = ftyp(b"isom", &[b"isom", b"mp41"]);
+        let mov = ftyp(b"qt  ", &[b"qt  "]);
+        let heif = ftyp(b"heic", &[b"mif1", b"heic"]);
+        assert!(check(Format::Jpeg, &jpeg).is_ok());
+        assert!(check(Format::Png, &png).is_ok());
+        assert!(check(Format::Heif, &heif).is_ok());
+        // A MOV that began with `wide` or `free` may come out beginning with an MP4 `ftyp`.
+        assert!(check(Format::Mov, &mp4).is_ok());
+        assert!(check(Format::Mp4, &mov).is_ok());
+        for (format, bytes) in [
+            (Format::Jpeg, &png[..]),
+            (Format::Png, &jpeg[..]),
+            (Format::Heif, &mp4[..]),
+            (Format::Mp4, &heif[..]),
+            (Format::Jpeg, b"not an image at all, just text"),
+            (Format::Jpeg, &[][..]),
+        ] {
+            assert!(
+                matches!(
+                    check(format, bytes),
+                    Err(Error::VerificationFailed { reason, .. })
+                        if reason.contains("no longer reads as")
+                ),
+                "{format:?} accepted an output that reads otherwise"
+            );
+        }
+    }
 }
