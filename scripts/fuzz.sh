@@ -113,6 +113,8 @@ for t in "${targets[@]}"; do
   log=fuzz/artifacts/$t.log
   mkdir -p "fuzz/artifacts/$t"
   start=$(date +%s)
+  # Artifacts older than this run are earlier sessions' (already in the regression set).
+  stamp=$(mktemp)
   set +e
   cargo fuzz run --fuzz-dir fuzz -s "$sanitizer" "$t" "fuzz/corpus/$t" -- \
     -max_total_time="$seconds" -max_len="$max_len" -timeout=10 -rss_limit_mb=2048 \
@@ -124,11 +126,12 @@ for t in "${targets[@]}"; do
   rate=$(grep -o 'stat::average_exec_per_sec: *[0-9]*' "$log" | grep -o '[0-9]*$' | tail -1)
   found=()
   for a in "fuzz/artifacts/$t"/crash-* "fuzz/artifacts/$t"/timeout-* "fuzz/artifacts/$t"/oom-* "fuzz/artifacts/$t"/leak-*; do
-    [ -f "$a" ] || continue
+    [ -f "$a" ] && [ "$a" -nt "$stamp" ] || continue
     mkdir -p "core/tests/fuzz_regressions/$t"
     cp -n "$a" "core/tests/fuzz_regressions/$t/$(basename "$a")"
     found+=("$(basename "$a")")
   done
+  rm -f "$stamp"
   if [ "$rc" -ne 0 ] && [ ${#found[@]} -eq 0 ]; then
     echo "$t: cargo fuzz failed (exit $rc) without a crash file; last lines of $log:" >&2
     tail -20 "$log" >&2
