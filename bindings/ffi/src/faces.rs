@@ -302,8 +302,7 @@ impl FaceDetector {
 
 /// The region to redact for a detected face: its box grown by the core's margins, so the
 /// redaction covers hair, ears and chin too. Pass it to [`FaceDetector::redact_bytes`] as it is,
-/// or let the
-/// parent adjust it.
+/// or let the parent adjust it.
 #[uniffi::export]
 pub fn face_region(face: DetectedFace) -> RedactRegion {
     let mut landmarks = [[0f32; 2]; 5];
