@@ -119,9 +119,29 @@ fn text_ranges(tag: &[u8], ty: &[u8; 4]) -> Vec<std::ops::Range<usize>> {
     }
 }
 
+/// Passes of [`sanitize_once`] before a profile that keeps changing is given up on.
+const MAX_SANITIZE_PASSES: usize = 4;
+
 /// Blanks every text tag's characters and the profile ID, in place. Returns whether anything
 /// changed (an already clean profile is left byte for byte).
+///
+/// One pass is not always enough: in a crafted profile one tag's text may overlap another tag's
+/// structure (a length, the tag table), so blanking it changes what the next reading finds. The
+/// passes repeat until one changes nothing, which is what verification checks; a profile still
+/// changing after [`MAX_SANITIZE_PASSES`] is unreadable (callers then drop or blank it).
 pub fn sanitize_profile(profile: &mut [u8]) -> Result<bool, IccError> {
+    let mut changed = false;
+    for _ in 0..MAX_SANITIZE_PASSES {
+        if !sanitize_once(profile)? {
+            return Ok(changed);
+        }
+        changed = true;
+    }
+    Err("ICC profile's text overlaps its structure")
+}
+
+/// One pass of [`sanitize_profile`]: returns whether it changed anything.
+fn sanitize_once(profile: &mut [u8]) -> Result<bool, IccError> {
     let mut changed = false;
     for (range, ty) in text_tags(profile)? {
         let start = range.start;
