@@ -15,7 +15,7 @@
 
 use std::time::Instant;
 
-use sharesafe_core::decode::{decode_for_analysis, AnalysisRequest};
+use sharesafe_core::decode::decode_luma_for_analysis;
 use sharesafe_core::fingerprint::{
     fingerprint_photo, pdq, Ledger, LedgerEntry, PdqHash, MATCH_THRESHOLD, PDQ_DECODE_SHORT_SIDE,
 };
@@ -110,10 +110,6 @@ fn synthetic_12mp_jpeg() -> Vec<u8> {
 
 fn bench_photo(label: &str, bytes: &[u8]) {
     let limits = Limits::default();
-    let request = AnalysisRequest {
-        min_short_side: PDQ_DECODE_SHORT_SIDE,
-        apply_orientation: false,
-    };
     let first = fingerprint_photo(bytes, &limits).expect("fingerprint");
     println!(
         "{label}: {}x{} {:.1} MB, hash {} quality {}",
@@ -129,12 +125,13 @@ fn bench_photo(label: &str, bytes: &[u8]) {
         fingerprint_photo(bytes, &limits).expect("fingerprint");
     });
     let rss_after = peak_rss_kib();
-    let decoded = decode_for_analysis(bytes, &request, &limits).expect("decode");
+    let decoded = decode_luma_for_analysis(bytes, PDQ_DECODE_SHORT_SIDE, &limits).expect("decode");
     let decode = Timing::measure(RUNS, || {
-        decode_for_analysis(bytes, &request, &limits).expect("decode");
+        decode_luma_for_analysis(bytes, PDQ_DECODE_SHORT_SIDE, &limits).expect("decode");
     });
+    let (w, h) = (decoded.width as usize, decoded.height as usize);
     let hash = Timing::measure(RUNS, || {
-        pdq::pdq_hash_dihedral(&decoded.image);
+        pdq::PdqCoefficients::from_luma(decoded.luma.clone(), w, h).dihedral();
     });
     let target = if u64::from(first.width) * u64::from(first.height) <= 13_000_000 {
         "   [target for 12 MP: <= 30 ms]"
@@ -146,10 +143,10 @@ fn bench_photo(label: &str, bytes: &[u8]) {
         total.summary()
     );
     println!(
-        "    decode at 1/{} ({}x{}):            {}",
+        "    luma decode at 1/{} ({}x{}):       {}",
         decoded.reduction,
-        decoded.image.width(),
-        decoded.image.height(),
+        decoded.width,
+        decoded.height,
         decode.summary()
     );
     println!("    hash (filter, DCT, 8 variants):   {}", hash.summary());

@@ -291,3 +291,45 @@ fn fingerprints_serialise_for_the_cli() {
     assert_eq!(json["format"], "jpeg");
     assert!(json.get("dihedral").is_none());
 }
+
+/// For large JPEGs the fingerprint reads luminance straight from the DC-only decoder (the Y
+/// plane, no RGB). That must hash like the RGB route it replaced: the differences are only the
+/// RGB decode's rounding and clamping.
+#[test]
+fn luma_route_hashes_like_the_rgb_route_on_camera_jpegs() {
+    let Some(corpus) = common::corpus_dir() else {
+        return;
+    };
+    let limits = Limits::default();
+    let mut compared = 0;
+    let mut worst = 0;
+    for path in common::files_under(&corpus, &["jpg", "jpeg"]) {
+        let Ok(bytes) = std::fs::read(&path) else {
+            continue;
+        };
+        let Ok(fp) = fingerprint_photo(&bytes, &limits) else {
+            continue;
+        };
+        // Only photos reduced by 8 or more take the DC-only route.
+        if fp.width.min(fp.height) < 8 * sharesafe_core::fingerprint::PDQ_DECODE_SHORT_SIDE {
+            continue;
+        }
+        let request = AnalysisRequest {
+            min_short_side: sharesafe_core::fingerprint::PDQ_DECODE_SHORT_SIDE,
+            apply_orientation: false,
+        };
+        let rgb = decode_for_analysis(&bytes, &request, &limits).expect("decodes as RGB too");
+        let d = fp.stored.hash.distance(&pdq_hash(&rgb.image).hash);
+        println!("{}: {d} bits", path.display());
+        worst = worst.max(d);
+        compared += 1;
+    }
+    println!("{compared} camera JPEGs compared; the routes differ by at most {worst} bits");
+    assert!(
+        compared >= 5,
+        "too few large JPEGs in the corpus: {compared}"
+    );
+    // Measured: 0 bits on all 6 (stop 20). Meta's implementations differ by up to ~12 bits
+    // among themselves; a few bits here would still be one photo.
+    assert!(worst <= 4, "the luma route moved a hash by {worst} bits");
+}

@@ -8,10 +8,14 @@
 //! 2. decodes JPEG at a reduced scale inside the decoder (the IDCT is computed at 1/2, 1/4 or 1/8
 //!    size, so a 12 MP JPEG at 1/8 never exists as 12 MP of pixels; `jpeg-decoder`'s
 //!    `Decoder::scale`), and at 1/8 from the DC coefficients alone when the file is an ordinary
-//!    baseline JPEG (`jpeg_dc`: no inverse DCT, AC values skipped, one thread);
+//!    baseline JPEG (`jpeg_dc`: no inverse DCT, AC values skipped, long scans split between two
+//!    threads);
 //! 3. decodes PNG, WebP and GIF (first frame) with the `image` crate under its own allocation
 //!    limits, then shrinks them by an integer box filter;
 //! 4. optionally applies the EXIF orientation, so the caller sees the photo as a person does.
+//!
+//! [`decode_luma_for_analysis`] is the same for a caller that needs luminance alone (PDQ): it
+//! takes a JPEG's Y plane from the DC-only decoder without converting colour.
 //!
 //! The reduction rule is the same for every format: the result is the smallest image, reached by
 //! shrinking by an integer factor (a DCT scale for JPEG, a box average otherwise), whose *shorter*
@@ -86,6 +90,41 @@ pub struct AnalysisImage {
     pub reduction: u32,
 }
 
+/// A photo decoded for analysis as luminance alone, reduced like [`AnalysisImage`], with the
+/// pixels as stored (no orientation applied): what a perceptual hash works on.
+#[derive(Debug, Clone)]
+pub struct AnalysisLuma {
+    /// Width of `luma`, in pixels.
+    pub width: u32,
+    /// Height of `luma`, in pixels.
+    pub height: u32,
+    /// `width × height` values, row-major, 0–255 and not rounded to integers: the BT.601
+    /// luminance `0.299 R + 0.587 G + 0.114 B` ([`luminance`]).
+    pub luma: Vec<f32>,
+    /// The container format the bytes were sniffed as.
+    pub format: Format,
+    /// Width of the stored image at full size, in pixels.
+    pub stored_width: u32,
+    /// Height of the stored image at full size, in pixels.
+    pub stored_height: u32,
+    /// The EXIF Orientation found (1–8; 1 when absent or unreadable), not applied.
+    pub orientation: u16,
+    /// The total reduction factor per side.
+    pub reduction: u32,
+}
+
+/// BT.601 luminance weights: what PDQ specifies, and what JPEG's YCbCr is defined by.
+const LUMA_WEIGHTS: [f32; 3] = [0.299, 0.587, 0.114];
+
+/// The BT.601 luminance `0.299 R + 0.587 G + 0.114 B` of every pixel, row-major.
+pub fn luminance(image: &RgbImage) -> Vec<f32> {
+    let [r, g, b] = LUMA_WEIGHTS;
+    image
+        .pixels()
+        .map(|p| r * f32::from(p[0]) + g * f32::from(p[1]) + b * f32::from(p[2]))
+        .collect()
+}
+
 /// Decodes `bytes` (a JPEG, PNG, WebP or GIF; sniffed from its content, never its name) for
 /// analysis, reduced and bounded as the module documentation describes.
 ///
@@ -125,6 +164,57 @@ pub fn decode_for_analysis(
         out.orientation_applied = true;
     }
     Ok(out)
+}
+
+/// Decodes `bytes` for analysis of its luminance alone ([`AnalysisLuma`]), reduced as
+/// [`decode_for_analysis`] reduces with `min_short_side` and no orientation applied; the same
+/// errors.
+///
+/// It is [`luminance`] of that function's image, except for the commonest photo of all: a
+/// baseline YCbCr (or grey) JPEG reduced by 8 or more. There the Y plane comes straight from the
+/// DC-only decoder, with neither chroma plane converted and no RGB made, because JPEG's Y is the
+/// BT.601 luminance already; the values then differ from the RGB route's only by its rounding to
+/// 8 bits and its clamping of saturated colours.
+pub fn decode_luma_for_analysis(
+    bytes: &[u8],
+    min_short_side: u32,
+    limits: &Limits,
+) -> Result<AnalysisLuma> {
+    let request = AnalysisRequest {
+        min_short_side,
+        apply_orientation: false,
+    };
+    if sniff(bytes) == Some(Format::Jpeg) && bytes.len() as u64 <= limits.max_input_bytes {
+        let fast = catch_unwind(AssertUnwindSafe(|| {
+            jpeg_luma_eighth(bytes, &request, limits)
+        }))
+        .unwrap_or_else(|_| Err(undecodable(Format::Jpeg, data_part(Format::Jpeg))))?;
+        if let Some(luma) = fast {
+            return Ok(luma);
+        }
+    }
+    let d = decode_for_analysis(bytes, &request, limits)?;
+    Ok(AnalysisLuma {
+        width: d.image.width(),
+        height: d.image.height(),
+        luma: luminance(&d.image),
+        format: d.format,
+        stored_width: d.stored_width,
+        stored_height: d.stored_height,
+        orientation: d.orientation,
+        reduction: d.reduction,
+    })
+}
+
+/// Like [`decode_luma_for_analysis`], reading the photo from `reader` first (at most
+/// [`Limits::max_input_bytes`]).
+pub fn decode_reader_luma_for_analysis<R: Read>(
+    reader: R,
+    min_short_side: u32,
+    limits: &Limits,
+) -> Result<AnalysisLuma> {
+    let bytes = read_bounded(reader, limits)?;
+    decode_luma_for_analysis(&bytes, min_short_side, limits)
 }
 
 /// Reads a whole photo into memory, never more than [`Limits::max_input_bytes`] (one byte over
@@ -266,7 +356,23 @@ fn data_part(format: Format) -> Part {
     }
 }
 
-fn decode_jpeg(bytes: &[u8], request: &AnalysisRequest, limits: &Limits) -> Result<AnalysisImage> {
+/// A JPEG's header, read and checked: the decoder positioned after it, the stored size, the
+/// EXIF orientation, and the reduction wanted (`wanted`, any integer) and reachable inside the
+/// decoder (`dct`: 8, 4, 2 or 1).
+struct JpegHeader<'b> {
+    decoder: jpeg_decoder::Decoder<Cursor<&'b [u8]>>,
+    width: u32,
+    height: u32,
+    orientation: u16,
+    wanted: u32,
+    dct: u32,
+}
+
+fn jpeg_header<'b>(
+    bytes: &'b [u8],
+    request: &AnalysisRequest,
+    limits: &Limits,
+) -> Result<JpegHeader<'b>> {
     let format = Format::Jpeg;
     let mut decoder = jpeg_decoder::Decoder::new(Cursor::new(bytes));
     decoder
@@ -275,17 +381,68 @@ fn decode_jpeg(bytes: &[u8], request: &AnalysisRequest, limits: &Limits) -> Resu
     let info = decoder
         .info()
         .ok_or_else(|| undecodable(format, Part::Header))?;
-    let (stored_width, stored_height) = (u32::from(info.width), u32::from(info.height));
-    check_dimensions(format, stored_width, stored_height, limits)?;
+    let (width, height) = (u32::from(info.width), u32::from(info.height));
+    check_dimensions(format, width, height, limits)?;
     // APP1 comes before the frame header in every writer we know of, so the EXIF is read by now.
     // A photo with EXIF after SOF is treated as upright, as most viewers do.
     let orientation = decoder.exif_data().and_then(read_orientation).unwrap_or(1);
-
-    let wanted = largest_reduction(stored_width, stored_height, request.min_short_side);
-    let dct_reduction = [8u32, 4, 2, 1]
+    let wanted = largest_reduction(width, height, request.min_short_side);
+    let dct = [8u32, 4, 2, 1]
         .into_iter()
         .find(|&d| d <= wanted)
         .expect("1 is always <= wanted");
+    Ok(JpegHeader {
+        decoder,
+        width,
+        height,
+        orientation,
+        wanted,
+        dct,
+    })
+}
+
+/// The luminance of a JPEG from the DC-only decoder, when the reduction asked for reaches 1/8
+/// and the fast path takes the file; `Ok(None)` when another route must decode it.
+fn jpeg_luma_eighth(
+    bytes: &[u8],
+    request: &AnalysisRequest,
+    limits: &Limits,
+) -> Result<Option<AnalysisLuma>> {
+    let header = jpeg_header(bytes, request, limits)?;
+    if header.dct != 8 {
+        return Ok(None);
+    }
+    let (w, h) = (header.width.div_ceil(8), header.height.div_ceil(8));
+    let Some((lw, lh, luma)) = jpeg_dc::decode_eighth_luma(bytes, limits.max_decoded_pixels) else {
+        return Ok(None);
+    };
+    if (lw, lh) != (w, h) {
+        return Ok(None);
+    }
+    let further = (header.wanted / 8).max(1);
+    let (width, height, luma) = shrink_luma_by_box(&luma, lw, lh, further);
+    Ok(Some(AnalysisLuma {
+        width,
+        height,
+        luma,
+        format: Format::Jpeg,
+        stored_width: header.width,
+        stored_height: header.height,
+        orientation: header.orientation,
+        reduction: 8 * further,
+    }))
+}
+
+fn decode_jpeg(bytes: &[u8], request: &AnalysisRequest, limits: &Limits) -> Result<AnalysisImage> {
+    let format = Format::Jpeg;
+    let JpegHeader {
+        mut decoder,
+        width: stored_width,
+        height: stored_height,
+        orientation,
+        wanted,
+        dct: dct_reduction,
+    } = jpeg_header(bytes, request, limits)?;
     // At 1/8 a pixel is a block's DC coefficient: the DC-only path skips the inverse DCT and
     // the AC values entirely. It declines anything unusual, which then takes the general path.
     if dct_reduction == 8 {
@@ -489,6 +646,33 @@ pub fn shrink_by_box(src: &RgbImage, k: u32) -> RgbImage {
     out
 }
 
+/// [`shrink_by_box`] for a plane of luminance (`width × height` values): averages each `k`×`k`
+/// block, unrounded. Returns the new width, height and values.
+pub fn shrink_luma_by_box(luma: &[f32], width: u32, height: u32, k: u32) -> (u32, u32, Vec<f32>) {
+    let (w, h) = (width as usize, height as usize);
+    if k <= 1 || luma.len() != w * h {
+        return (width, height, luma.to_vec());
+    }
+    let k = k as usize;
+    let (ow, oh) = (w.div_ceil(k), h.div_ceil(k));
+    let mut out = Vec::with_capacity(ow * oh);
+    let mut sums = vec![0f32; ow];
+    for oy in 0..oh {
+        sums.iter_mut().for_each(|s| *s = 0.0);
+        let (y0, y1) = (oy * k, (oy * k + k).min(h));
+        for row in luma[y0 * w..y1 * w].chunks_exact(w) {
+            for (x, &v) in row.iter().enumerate() {
+                sums[x / k] += v;
+            }
+        }
+        for (ox, &s) in sums.iter().enumerate() {
+            let bw = (ox * k + k).min(w) - ox * k;
+            out.push(s / (bw * (y1 - y0)) as f32);
+        }
+    }
+    (ow as u32, oh as u32, out)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -603,6 +787,47 @@ mod tests {
         let ok = decode_for_analysis(&png, &req, &Limits::default()).expect("decodes");
         assert_eq!((ok.stored_width, ok.stored_height), (300, 200));
         assert_eq!(ok.image.height(), 67); // 200 / 3, rounded up
+    }
+
+    #[test]
+    fn luma_is_the_rgb_decodes_luminance_within_its_rounding() {
+        // Smooth colour (no saturated corners) so only rounding separates the two routes.
+        let img = RgbImage::from_fn(1600, 1200, |x, y| {
+            let (fx, fy) = (x as f32 / 1600.0, y as f32 / 1200.0);
+            let v = |a: f32| (128.0 + 80.0 * a.sin()) as u8;
+            image::Rgb([v(fx * 9.0), v(fy * 7.0 + 1.0), v((fx + fy) * 5.0 + 2.0)])
+        });
+        let mut jpeg = Vec::new();
+        img.write_to(&mut Cursor::new(&mut jpeg), image::ImageFormat::Jpeg)
+            .expect("encoding to memory");
+        let png = encode_png(&img);
+        let limits = Limits::default();
+        // (input, short side asked for, largest difference allowed). Rounding each of R, G, B
+        // to an integer moves luminance by at most 0.5; at 1/16 the RGB route rounds again
+        // after its box average.
+        for (bytes, short, bound) in [(&jpeg, 150, 0.5), (&jpeg, 70, 1.0), (&png, 150, 0.0)] {
+            let luma = decode_luma_for_analysis(bytes, short, &limits).expect("luma");
+            let req = AnalysisRequest {
+                min_short_side: short,
+                apply_orientation: false,
+            };
+            let rgb = decode_for_analysis(bytes, &req, &limits).expect("rgb");
+            assert_eq!((luma.width, luma.height), rgb.image.dimensions(), "{short}");
+            assert_eq!(luma.reduction, rgb.reduction);
+            assert_eq!(
+                (luma.stored_width, luma.stored_height, luma.orientation),
+                (1600, 1200, 1)
+            );
+            let reference = luminance(&rgb.image);
+            let worst = luma
+                .luma
+                .iter()
+                .zip(&reference)
+                .map(|(a, b)| (a - b).abs())
+                .fold(0f32, f32::max);
+            // A PNG takes the RGB route itself: no difference at all.
+            assert!(worst <= bound + 1e-3, "short side {short}: {worst}");
+        }
     }
 
     #[test]

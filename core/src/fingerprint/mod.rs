@@ -19,7 +19,7 @@ pub mod pdq;
 
 use std::io::Read;
 
-use crate::decode::{decode_for_analysis, decode_reader_for_analysis, AnalysisRequest};
+use crate::decode::{decode_luma_for_analysis, decode_reader_luma_for_analysis, AnalysisLuma};
 use crate::{Format, Limits, Result};
 
 pub use ledger::{Ledger, LedgerEntry, LedgerError, LedgerMatch};
@@ -69,30 +69,28 @@ impl PhotoFingerprint {
     }
 }
 
-/// Fingerprints a photo held in memory (JPEG, PNG, WebP, GIF), decoding it at reduced scale under
-/// `limits`. The oriented hash is derived from the stored pixels' DCT (a rotation or mirror of
-/// the image is a sign change and/or transpose of its DCT), so the photo is decoded once.
+/// Fingerprints a photo held in memory (JPEG, PNG, WebP, GIF), decoding its luminance at
+/// reduced scale under `limits` ([`decode_luma_for_analysis`]). The oriented hash is derived
+/// from the stored pixels' DCT (a rotation or mirror of the image is a sign change and/or
+/// transpose of its DCT), so the photo is decoded once.
 pub fn fingerprint_photo(bytes: &[u8], limits: &Limits) -> Result<PhotoFingerprint> {
-    let decoded = decode_for_analysis(bytes, &pdq_request(), limits)?;
+    let decoded = decode_luma_for_analysis(bytes, PDQ_DECODE_SHORT_SIDE, limits)?;
     Ok(fingerprint_decoded(decoded))
 }
 
 /// Like [`fingerprint_photo`], reading the photo from `reader` (at most
 /// [`Limits::max_input_bytes`]).
 pub fn fingerprint_reader<R: Read>(reader: R, limits: &Limits) -> Result<PhotoFingerprint> {
-    let decoded = decode_reader_for_analysis(reader, &pdq_request(), limits)?;
+    let decoded = decode_reader_luma_for_analysis(reader, PDQ_DECODE_SHORT_SIDE, limits)?;
     Ok(fingerprint_decoded(decoded))
 }
 
-fn pdq_request() -> AnalysisRequest {
-    AnalysisRequest {
-        min_short_side: PDQ_DECODE_SHORT_SIDE,
-        apply_orientation: false,
-    }
-}
-
-fn fingerprint_decoded(decoded: crate::decode::AnalysisImage) -> PhotoFingerprint {
-    let coeffs = pdq::PdqCoefficients::from_rgb(&decoded.image);
+fn fingerprint_decoded(decoded: AnalysisLuma) -> PhotoFingerprint {
+    let coeffs = pdq::PdqCoefficients::from_luma(
+        decoded.luma,
+        decoded.width as usize,
+        decoded.height as usize,
+    );
     let dihedral = coeffs.dihedral();
     let upright =
         Dihedral::from_exif_orientation(decoded.orientation).unwrap_or(Dihedral::Original);
