@@ -418,13 +418,13 @@ fn parse_dqt(mut s: &[u8], quant_dc: &mut [u16; 4]) -> Option<()> {
 /// (feeding zero bits after it, and counting them).
 ///
 /// With `FLAT`, the reader first unstuffs the data into a small window of its own
-/// ([`FLAT_CHUNK`] bytes of the file at a time), and then refills from there without a branch:
-/// whole bytes from an 8-byte load, however many fit (Giesen's "variant 4"). A stuffed stream
-/// costs a test for 0xFF at every refill instead, and that was a good part of the time per
-/// symbol. Without `FLAT` it reads the file's bytes directly (restart intervals need that).
+/// ([`FLAT_CHUNK`] bytes of the file at a time), and a refill is then one 8-byte load from
+/// there, of which it keeps as many whole bytes as fit (Giesen's "variant 4"), with no test of
+/// the data. A stuffed stream needs a test for 0xFF at every refill instead. Without `FLAT` it
+/// reads the file's bytes directly (restart intervals need that).
 struct Bits<'a, const FLAT: bool> {
     data: &'a [u8],
-    /// The next byte of `data` to read (with `FLAT`: to unstuff into `window`).
+    /// The next byte of `data` to read (with `FLAT`: to unstuff into `win`).
     pos: usize,
     buf: u64,
     count: u32,
@@ -691,8 +691,8 @@ impl<'a, const FLAT: bool> Bits<'a, FLAT> {
         }
     }
 
-    /// At a restart point (stuffed data only): drops what is left of the interval (padding bits) and expects RSTn.
-    /// The reader never consumes a marker, so the marker is at or after `pos`; bytes before it
+    /// At a restart point (stuffed data only): drops what is left of the interval (padding
+    /// bits) and expects RSTn. The reader never consumes a marker, so the marker is at or after `pos`; bytes before it
     /// are skipped, as libjpeg resynchronises.
     fn restart(&mut self) -> Option<()> {
         self.buf = 0;
@@ -1080,7 +1080,9 @@ fn decode_two_halves(
         let mut bits = FlatBits::at(data, start, 0);
         let mut diffs = Vec::with_capacity(total_mcus.checked_mul(bpm)?);
         for mcu in 0..total_mcus {
-            if spec.is_none() && bits.pos >= join_at {
+            // (Or once it has reached the end of the stream: fill bytes before the marker can
+            // end it short of `join_at`.)
+            if spec.is_none() && (bits.pos >= join_at || bits.win.end.is_some()) {
                 // A panic in the second thread is a bug; without its half, decode it all here.
                 spec = ready
                     .take()

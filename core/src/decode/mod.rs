@@ -420,7 +420,7 @@ fn jpeg_luma_eighth(
         return Ok(None);
     }
     let further = (header.wanted / 8).max(1);
-    let (width, height, luma) = shrink_luma_by_box(&luma, lw, lh, further);
+    let (width, height, luma) = shrink_luma_by_box(luma, lw, lh, further);
     Ok(Some(AnalysisLuma {
         width,
         height,
@@ -647,11 +647,12 @@ pub fn shrink_by_box(src: &RgbImage, k: u32) -> RgbImage {
 }
 
 /// [`shrink_by_box`] for a plane of luminance (`width × height` values): averages each `k`×`k`
-/// block, unrounded. Returns the new width, height and values.
-pub fn shrink_luma_by_box(luma: &[f32], width: u32, height: u32, k: u32) -> (u32, u32, Vec<f32>) {
+/// block, unrounded. Returns the new width, height and values (the input itself when `k` is 1,
+/// or when its length is not `width × height`).
+pub fn shrink_luma_by_box(luma: Vec<f32>, width: u32, height: u32, k: u32) -> (u32, u32, Vec<f32>) {
     let (w, h) = (width as usize, height as usize);
     if k <= 1 || luma.len() != w * h {
-        return (width, height, luma.to_vec());
+        return (width, height, luma);
     }
     let k = k as usize;
     let (ow, oh) = (w.div_ceil(k), h.div_ceil(k));
