@@ -1468,6 +1468,30 @@ mod tests {
         }
     }
 
+    /// Fill bytes (0xFF) before the marker that ends the scan end the stream for the reader,
+    /// short of where the marker search puts the scan's end: the halves must still meet.
+    /// (They did not before `ad2568c` when the scan was shorter than the split plus a window.)
+    #[test]
+    fn halves_meet_when_fill_bytes_end_the_scan() {
+        let mut bytes = Vec::new();
+        image::codecs::jpeg::JpegEncoder::new_with_quality(&mut bytes, 92)
+            .encode_image(&grainy(256, 192))
+            .expect("encode");
+        assert!(bytes.len() < 2 * FLAT_CHUNK, "{} bytes", bytes.len());
+        assert_eq!(bytes[bytes.len() - 2..], [0xFF, 0xD9]);
+        bytes.truncate(bytes.len() - 2);
+        bytes.extend_from_slice(&[0xFF; 40]);
+        bytes.extend_from_slice(&[0xFF, 0xD9]);
+        let one = decode_planes(&bytes, u64::MAX, Mode::Serial).map(|p| p.planes);
+        assert!(one.is_some(), "fill bytes before EOI are valid");
+        MET_AT.with(|m| m.set(None));
+        let two = decode_planes(&bytes, u64::MAX, ALWAYS_SPLIT).map(|p| p.planes);
+        assert_eq!(one, two);
+        assert!(MET_AT.with(|m| m.get()).is_some(), "the halves never met");
+        let stuffed = decode_planes(&bytes, u64::MAX, Mode::Stuffed).map(|p| p.planes);
+        assert_eq!(one, stuffed);
+    }
+
     #[test]
     fn declines_what_it_does_not_handle_and_never_panics_on_damage() {
         let bytes = encode(&photo(120, 80));
