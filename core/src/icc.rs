@@ -128,7 +128,7 @@ const MAX_SANITIZE_PASSES: usize = 4;
 /// One pass is not always enough: in a crafted profile one tag's text may overlap another tag's
 /// structure (a length, the tag table), so blanking it changes what the next reading finds. The
 /// passes repeat until one changes nothing, which is what verification checks; a profile still
-/// changing after [`MAX_SANITIZE_PASSES`] is unreadable (callers then drop or blank it).
+/// changing after `MAX_SANITIZE_PASSES` (4) is unreadable (callers then drop or blank it).
 pub fn sanitize_profile(profile: &mut [u8]) -> Result<bool, IccError> {
     let mut changed = false;
     for _ in 0..MAX_SANITIZE_PASSES {

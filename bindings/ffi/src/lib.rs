@@ -1,8 +1,8 @@
 //! Why this exists: the Android and iOS apps (and Python) reach the Rust core only through this
 //! crate, so the boundary is one small, reviewable place. It is a thin adapter: it converts core
 //! types into UniFFI records and enums, maps the core's errors onto the few outcomes an app can act
-//! on (in [`error`]), and moves long work off the caller's thread (in [`worker`]). It holds no
-//! cleaning logic of its own; everything it returns comes from `sharesafe-core`.
+//! on (module `error`), and moves long work off the caller's thread (module `worker`). It holds
+//! no cleaning logic of its own; everything it returns comes from `sharesafe-core`.
 //!
 //! Generate bindings with the workspace's own generator (library mode):
 //! `cargo run -p uniffi-bindgen -- generate --library <libsharesafe_ffi.so> --language kotlin|swift|python --out-dir <dir>`.

@@ -692,8 +692,8 @@ impl<'a, const FLAT: bool> Bits<'a, FLAT> {
     }
 
     /// At a restart point (stuffed data only): drops what is left of the interval (padding
-    /// bits) and expects RSTn. The reader never consumes a marker, so the marker is at or after `pos`; bytes before it
-    /// are skipped, as libjpeg resynchronises.
+    /// bits) and expects RSTn. The reader never consumes a marker, so the marker is at or after
+    /// `pos`; bytes before it are skipped, as libjpeg resynchronises.
     fn restart(&mut self) -> Option<()> {
         self.buf = 0;
         self.count = 0;

@@ -461,9 +461,10 @@ fn box_blur_line(src: &[f32], dst: &mut [f32], window: usize) {
     let mut sum = 0f64;
     let mut lo = 0usize; // first sample in the window
     let mut hi = 0usize; // one past the last sample in the window
-                         // A multiplication by the reciprocal, as in `box_blur_columns`: a division per sample was
-                         // most of this filter's time. Away from the ends the window is whole and the reciprocal
-                         // the same.
+
+    // A multiplication by the reciprocal, as in `box_blur_columns`: a division per sample was
+    // most of this filter's time. Away from the ends the window is whole and so is the
+    // reciprocal.
     let whole = 1.0 / window as f64;
     for (i, out) in dst.iter_mut().enumerate().take(n) {
         let want_hi = (i + right + 1).min(n);

@@ -4,9 +4,10 @@
 //! through the same allowlist clean and verification as any share, and is checked again after
 //! encoding. If any step cannot be done or checked, the caller gets an error, never the photo.
 //!
-//! Baseline JPEG (what phones write) is edited in the DCT domain ([`jpeg_dct`]): only the MCUs
-//! touching a region change, everything else keeps its coefficients. Other inputs are decoded,
-//! painted and re-encoded ([`raster`]): PNG and WebP losslessly, progressive JPEG at quality 95.
+//! Baseline JPEG (what phones write) is edited in the DCT domain (module `jpeg_dct`): only the
+//! MCUs touching a region change, everything else keeps its coefficients. Other inputs are
+//! decoded, painted and re-encoded (module `raster`): PNG and WebP losslessly, progressive JPEG
+//! at quality 95.
 
 mod jpeg_dct;
 pub(crate) mod raster;
