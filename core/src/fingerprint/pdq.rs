@@ -373,42 +373,14 @@ fn jarosz_filter(luma: &mut [f32], width: usize, height: usize) {
 /// [`box_blur_line`] along every row of a `width`-wide image, [`ROW_LANES`] rows at a time.
 /// One row's running sum is a chain of dependent additions; the sums of several rows are not,
 /// so advancing them together lets the processor overlap them. Each row's arithmetic is the
-/// same, in the same order, as [`box_blur_line`]'s, so the result is identical.
+/// same, in the same order, as [`box_blur_line`]'s ([`box_blur_lanes`] does both), so the
+/// result is identical.
 fn box_blur_rows(src: &[f32], dst: &mut [f32], width: usize, window: usize) {
-    let right = window / 2;
-    let left = window - 1 - right;
-    let whole = 1.0 / window as f64;
     let group = ROW_LANES * width;
     let mut src_groups = src.chunks_exact(group);
     let mut dst_groups = dst.chunks_exact_mut(group);
     for (s, d) in (&mut src_groups).zip(&mut dst_groups) {
-        let mut sums = [0f64; ROW_LANES];
-        let (mut lo, mut hi) = (0usize, 0usize);
-        for i in 0..width {
-            let want_hi = (i + right + 1).min(width);
-            while hi < want_hi {
-                for (lane, sum) in sums.iter_mut().enumerate() {
-                    *sum += f64::from(s[lane * width + hi]);
-                }
-                hi += 1;
-            }
-            let want_lo = i.saturating_sub(left);
-            while lo < want_lo {
-                for (lane, sum) in sums.iter_mut().enumerate() {
-                    *sum -= f64::from(s[lane * width + lo]);
-                }
-                lo += 1;
-            }
-            let count = hi - lo;
-            let inv = if count == window {
-                whole
-            } else {
-                1.0 / count as f64
-            };
-            for (lane, &sum) in sums.iter().enumerate() {
-                d[lane * width + i] = (sum * inv) as f32;
-            }
-        }
+        box_blur_lanes::<ROW_LANES>(s, d, width, window);
     }
     let rest = src_groups.remainder();
     for (s, d) in rest
@@ -455,10 +427,15 @@ fn box_blur_columns(src: &[f32], dst: &mut [f32], width: usize, height: usize, w
 /// average taken over the samples that exist. For an even window the extra sample is on the
 /// right (`window / 2` right of centre, the rest left), as the reference filter places it.
 fn box_blur_line(src: &[f32], dst: &mut [f32], window: usize) {
-    let n = src.len();
+    box_blur_lanes::<1>(src, dst, src.len(), window);
+}
+
+/// The moving average of [`box_blur_line`] over `LANES` rows of `width` samples (`src` and
+/// `dst` hold them one after another), the rows advanced together.
+fn box_blur_lanes<const LANES: usize>(src: &[f32], dst: &mut [f32], width: usize, window: usize) {
     let right = window / 2; // samples after the centre
     let left = window - 1 - right; // samples before the centre
-    let mut sum = 0f64;
+    let mut sums = [0f64; LANES];
     let mut lo = 0usize; // first sample in the window
     let mut hi = 0usize; // one past the last sample in the window
 
@@ -466,15 +443,19 @@ fn box_blur_line(src: &[f32], dst: &mut [f32], window: usize) {
     // most of this filter's time. Away from the ends the window is whole and so is the
     // reciprocal.
     let whole = 1.0 / window as f64;
-    for (i, out) in dst.iter_mut().enumerate().take(n) {
-        let want_hi = (i + right + 1).min(n);
+    for i in 0..width {
+        let want_hi = (i + right + 1).min(width);
         while hi < want_hi {
-            sum += f64::from(src[hi]);
+            for (lane, sum) in sums.iter_mut().enumerate() {
+                *sum += f64::from(src[lane * width + hi]);
+            }
             hi += 1;
         }
         let want_lo = i.saturating_sub(left);
         while lo < want_lo {
-            sum -= f64::from(src[lo]);
+            for (lane, sum) in sums.iter_mut().enumerate() {
+                *sum -= f64::from(src[lane * width + lo]);
+            }
             lo += 1;
         }
         let count = hi - lo;
@@ -483,7 +464,9 @@ fn box_blur_line(src: &[f32], dst: &mut [f32], window: usize) {
         } else {
             1.0 / count as f64
         };
-        *out = (sum * inv) as f32;
+        for (lane, &sum) in sums.iter().enumerate() {
+            dst[lane * width + i] = (sum * inv) as f32;
+        }
     }
 }
 
