@@ -9,9 +9,11 @@ use std::collections::BTreeSet;
 use std::hash::{BuildHasher, Hasher};
 use std::path::{Path, PathBuf};
 use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
-use std::sync::mpsc;
+use std::sync::{mpsc, Arc, Mutex};
 
-use crate::clean::{clean_file, clean_file_in_place, CleanOptions, CleanReport};
+use crate::clean::{
+    prepare_clean_file, prepare_clean_in_place, CleanOptions, CleanReport, PreparedFile,
+};
 use crate::error::Error;
 use crate::format::{sniff, Format, SNIFF_LEN};
 use crate::journal::{DoneRecord, Journal};
@@ -125,6 +127,8 @@ pub enum ItemOutcome {
 pub const ALREADY_CLEANED: &str = "cleaned in an earlier run";
 /// The reason of items not started because the disk filled up.
 pub const STOPPED_DISK_FULL: &str = "not started: the disk is full";
+/// Why an item was skipped when the batch was cancelled before or while it was cleaned.
+pub const CANCELLED: &str = "cancelled";
 
 /// One item's result.
 #[derive(Debug)]
@@ -282,29 +286,44 @@ fn read_head(path: &Path, head: &mut [u8; SNIFF_LEN]) -> std::io::Result<usize> 
     Ok(n)
 }
 
-fn clean_one(item: &BatchItem, run: &Run<'_>) -> (ItemOutcome, u64) {
+/// Where one item stands after its clean: finished (refused, skipped), or verified and waiting
+/// for its commit.
+enum Stage {
+    Done(ItemOutcome),
+    Ready(PreparedFile),
+}
+
+/// Cleans and verifies one item into a temporary file; [`commit_one`] publishes it.
+fn prepare_one(item: &BatchItem, run: &Run<'_>) -> (Stage, u64) {
     let opts = run.opts;
     let size = std::fs::metadata(&item.path).map(|m| m.len()).unwrap_or(0);
     let mut head = [0u8; SNIFF_LEN];
     let n = match read_head(&item.path, &mut head) {
         Ok(n) => n,
-        Err(e) => return (ItemOutcome::Refused(Error::io("open input", e)), size),
+        Err(e) => {
+            return (
+                Stage::Done(ItemOutcome::Refused(Error::io("open input", e))),
+                size,
+            )
+        }
     };
     if n == 0 {
-        return (ItemOutcome::Skipped("empty file"), size);
+        return (Stage::Done(ItemOutcome::Skipped("empty file")), size);
     }
     let format = match sniff(&head[..n]) {
         None => {
             return (
-                ItemOutcome::Skipped("not a photo or video ShareSafe recognises"),
+                Stage::Done(ItemOutcome::Skipped(
+                    "not a photo or video ShareSafe recognises",
+                )),
                 size,
             )
         }
         Some(f) if !cleanable(f) => {
             return (
-                ItemOutcome::Refused(Error::Unsupported {
+                Stage::Done(ItemOutcome::Refused(Error::Unsupported {
                     detected: Some(f.name()),
-                }),
+                })),
                 size,
             )
         }
@@ -319,7 +338,7 @@ fn clean_one(item: &BatchItem, run: &Run<'_>) -> (ItemOutcome, u64) {
                 }
                 _ => item.path.clone(),
             };
-            clean_file_in_place(&target, &opts.clean).map(|r| (target, r))
+            prepare_clean_in_place(&target, &opts.clean)
         }
         BatchOutput::Directory(dir) => {
             let out = match opts.names {
@@ -331,12 +350,26 @@ fn clean_one(item: &BatchItem, run: &Run<'_>) -> (ItemOutcome, u64) {
                     op: "create output directory",
                     source: e,
                 }),
-                _ => clean_file(&item.path, &out, &opts.clean).map(|r| (out, r)),
+                _ => prepare_clean_file(&item.path, &out, &opts.clean),
             }
         }
     };
-    let outcome = match result {
-        Ok((output, report)) => {
+    match result {
+        Ok(prepared) => (Stage::Ready(prepared), size),
+        Err(e) => (Stage::Done(refusal(e, run)), size),
+    }
+}
+
+/// Syncs and publishes a verified clean copy, unless the batch was cancelled meanwhile (then
+/// the temporary file is removed and nothing appears).
+fn commit_one(prepared: PreparedFile, run: &Run<'_>) -> ItemOutcome {
+    let opts = run.opts;
+    if opts.clean.cancel.as_ref().is_some_and(|c| c.is_cancelled()) {
+        return ItemOutcome::Skipped(CANCELLED);
+    }
+    let output = prepared.target().to_path_buf();
+    match prepared.commit() {
+        Ok(report) => {
             if opts.clean.keep_capture_date {
                 if let Some(t) = report.capture_time_unix {
                     set_file_time(&output, t);
@@ -344,17 +377,22 @@ fn clean_one(item: &BatchItem, run: &Run<'_>) -> (ItemOutcome, u64) {
             }
             ItemOutcome::Cleaned { output, report }
         }
-        Err(Error::OutputExists) => ItemOutcome::Skipped("output file already exists"),
-        Err(Error::Cancelled) => ItemOutcome::Skipped("cancelled"),
-        Err(e) => {
+        Err(e) => refusal(e, run),
+    }
+}
+
+fn refusal(e: Error, run: &Run<'_>) -> ItemOutcome {
+    match e {
+        Error::OutputExists => ItemOutcome::Skipped("output file already exists"),
+        Error::Cancelled => ItemOutcome::Skipped(CANCELLED),
+        e => {
             if is_disk_full(&e) {
                 // Every further file would fail the same way; stop starting new ones.
                 run.disk_full.store(true, Ordering::SeqCst);
             }
             ItemOutcome::Refused(e)
         }
-    };
-    (outcome, size)
+    }
 }
 
 /// Sets a clean file's modification time to its capture time (what photo apps sort by). A
@@ -444,11 +482,57 @@ pub fn extension_matches(format: Format, ext: Option<&str>) -> bool {
     ext.is_some_and(|e| ok.contains(&e))
 }
 
+fn panicked() -> ItemOutcome {
+    ItemOutcome::Refused(Error::Internal("panic while cleaning"))
+}
+
+/// [`commit_one`], a panic in it turned into a refusal like one in a clean.
+fn commit_caught(prepared: PreparedFile, run: &Run<'_>) -> ItemOutcome {
+    std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| commit_one(prepared, run)))
+        .unwrap_or_else(|_| panicked())
+}
+
+/// Publishes a prepared item on a thread of its own, which reports the item's result on `tx`
+/// as soon as the file is published (or refused); where no thread can be started, it is done
+/// here. The handle, when there is one, is for waiting until the commit is over.
+fn start_commit<'scope, 'env>(
+    scope: &'scope std::thread::Scope<'scope, 'env>,
+    prepared: PreparedFile,
+    run: &'scope Run<'_>,
+    result: ItemResult,
+    size: u64,
+    tx: mpsc::Sender<(ItemResult, u64)>,
+) -> Option<std::thread::ScopedJoinHandle<'scope, ()>> {
+    // The thread takes the prepared file from the slot; if no thread can be started, it is still
+    // there and is committed here instead.
+    let slot = Arc::new(Mutex::new(Some((prepared, result, tx))));
+    let theirs = Arc::clone(&slot);
+    let commit = move |slot: &Mutex<Option<(PreparedFile, ItemResult, mpsc::Sender<_>)>>| {
+        if let Some((prepared, mut result, tx)) = slot.lock().ok().and_then(|mut s| s.take()) {
+            result.outcome = commit_caught(prepared, run);
+            // The receiver is gone only when the batch is over; nothing is left to tell.
+            tx.send((result, size)).ok();
+        }
+    };
+    let spawned = std::thread::Builder::new()
+        .name("sharesafe-commit".into())
+        .spawn_scoped(scope, move || commit(&theirs));
+    match spawned {
+        Ok(handle) => Some(handle),
+        Err(_) => {
+            commit(&slot);
+            None
+        }
+    }
+}
+
 /// Cleans every item, `opts.jobs` at a time, calling `on_progress` (on the calling thread) after
-/// each one. Cancellation (through `opts.clean.cancel`) lets running files finish or abort
-/// cleanly, starts no new ones, and marks the rest skipped. A full disk stops the batch the same
-/// way ([`BatchSummary::disk_full`]). With [`BatchOptions::journal`], a batch interrupted in any
-/// way (even killed) resumes where it stopped when run again.
+/// each one is published (or refused). Each job syncs and publishes one photo while it cleans
+/// the next. Cancellation (through `opts.clean.cancel`) lets running files finish or abort
+/// cleanly (a photo verified but not yet published is not published), starts no new ones, and
+/// marks the rest skipped. A full disk stops the batch the same way
+/// ([`BatchSummary::disk_full`]). With [`BatchOptions::journal`], a batch interrupted in any way
+/// (even killed) resumes where it stopped when run again.
 pub fn clean_batch(
     items: &[BatchItem],
     opts: &BatchOptions,
@@ -521,28 +605,51 @@ pub fn clean_batch(
         for _ in 0..jobs.min(pending.len()) {
             let tx = tx.clone();
             let (next, pending, run, stopped) = (&next, &pending, &run, &stopped);
-            scope.spawn(move || loop {
-                if stopped() {
-                    break;
+            scope.spawn(move || {
+                // The commit (fsync, publish) of the file cleaned last runs on a thread of its
+                // own while this one cleans the next, so the disk and the processor work at the
+                // same time. One commit at most is in flight per job: the next waits for it.
+                let mut committing: Option<std::thread::ScopedJoinHandle<'_, ()>> = None;
+                loop {
+                    if stopped() {
+                        break;
+                    }
+                    let Some(&i) = pending.get(next.fetch_add(1, Ordering::SeqCst)) else {
+                        break;
+                    };
+                    let item = &items[i];
+                    // A bug in one file's clean must not take the batch down with it.
+                    let (stage, size) =
+                        std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
+                            prepare_one(item, run)
+                        }))
+                        .unwrap_or((Stage::Done(panicked()), 0));
+                    // The outcome is filled in below, or by the commit.
+                    let mut result = ItemResult {
+                        index: i,
+                        input: item.path.clone(),
+                        outcome: ItemOutcome::Skipped(CANCELLED),
+                    };
+                    match stage {
+                        Stage::Done(outcome) => {
+                            result.outcome = outcome;
+                            if tx.send((result, size)).is_err() {
+                                break;
+                            }
+                        }
+                        Stage::Ready(prepared) => {
+                            // The commit catches its own panics and reports its own result:
+                            // joining only waits for it.
+                            if let Some(c) = committing.take() {
+                                c.join().ok();
+                            }
+                            committing =
+                                start_commit(scope, prepared, run, result, size, tx.clone());
+                        }
+                    }
                 }
-                let Some(&i) = pending.get(next.fetch_add(1, Ordering::SeqCst)) else {
-                    break;
-                };
-                let item = &items[i];
-                // A bug in one file's clean must not take the batch down with it.
-                let (outcome, size) =
-                    std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| clean_one(item, run)))
-                        .unwrap_or((
-                            ItemOutcome::Refused(Error::Internal("panic while cleaning")),
-                            0,
-                        ));
-                let result = ItemResult {
-                    index: i,
-                    input: item.path.clone(),
-                    outcome,
-                };
-                if tx.send((result, size)).is_err() {
-                    break;
+                if let Some(c) = committing.take() {
+                    c.join().ok();
                 }
             });
         }
@@ -576,7 +683,15 @@ pub fn clean_batch(
         }
     });
     summary.disk_full = run.disk_full.load(Ordering::SeqCst);
-    summary.cancelled = !summary.disk_full && stopped() && results.iter().any(Option::is_none);
+    // Cancelled when some item was not done because of it: never started, or stopped while it
+    // was cleaned or before its commit (then the journal is kept, so that a resumed batch does
+    // those items).
+    summary.cancelled = !summary.disk_full
+        && stopped()
+        && results.iter().any(|r| match r {
+            None => true,
+            Some(r) => matches!(r.outcome, ItemOutcome::Skipped(CANCELLED)),
+        });
     let mut found: Vec<(PartKind, usize)> = Vec::new();
     for (i, r) in results.into_iter().enumerate() {
         let r = r.unwrap_or_else(|| ItemResult {
@@ -585,7 +700,7 @@ pub fn clean_batch(
             outcome: ItemOutcome::Skipped(if summary.disk_full {
                 STOPPED_DISK_FULL
             } else {
-                "cancelled"
+                CANCELLED
             }),
         });
         match &r.outcome {
@@ -752,6 +867,142 @@ fn walk(
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::io::CancelToken;
+
+    fn tempdir(name: &str) -> PathBuf {
+        let d = std::env::temp_dir().join(format!(
+            "sharesafe-batch-{name}-{}-{:x}",
+            std::process::id(),
+            u64::from_le_bytes(random_key()[..8].try_into().expect("8 bytes"))
+        ));
+        std::fs::create_dir_all(&d).expect("create test dir");
+        d
+    }
+
+    /// A small JPEG with a comment for the clean to remove.
+    fn photo(dir: &Path) -> PathBuf {
+        let img =
+            image::RgbImage::from_fn(32, 16, |x, y| image::Rgb([x as u8 * 8, y as u8 * 16, 90]));
+        let mut jpeg = Vec::new();
+        image::codecs::jpeg::JpegEncoder::new_with_quality(&mut jpeg, 90)
+            .encode_image(&img)
+            .expect("encoding to memory");
+        let mut with_comment = jpeg[..2].to_vec();
+        with_comment.extend_from_slice(&[0xFF, 0xFE, 0, 7, b'h', b'e', b'l', b'l', b'o']);
+        with_comment.extend_from_slice(&jpeg[2..]);
+        let p = dir.join("in.jpg");
+        std::fs::write(&p, with_comment).expect("write photo");
+        p
+    }
+
+    fn names(dir: &Path) -> Vec<String> {
+        let mut n: Vec<String> = std::fs::read_dir(dir)
+            .expect("ls")
+            .flatten()
+            .map(|e| e.file_name().to_string_lossy().into_owned())
+            .collect();
+        n.sort();
+        n
+    }
+
+    #[test]
+    fn a_clean_verified_before_cancellation_is_not_published_after_it() {
+        let (src, out) = (tempdir("cancel-src"), tempdir("cancel-out"));
+        let input = photo(&src);
+        let cancel = CancelToken::new();
+        let opts = BatchOptions {
+            clean: CleanOptions {
+                cancel: Some(cancel.clone()),
+                ..CleanOptions::default()
+            },
+            output: BatchOutput::Directory(out.clone()),
+            ..Default::default()
+        };
+        let run = Run {
+            opts: &opts,
+            name_key: random_key(),
+            disk_full: &AtomicBool::new(false),
+        };
+        let target = out.join("in.jpg");
+        let prepared = prepare_clean_file(&input, &target, &opts.clean).expect("clean");
+        assert_eq!(
+            names(&out).len(),
+            1,
+            "the verified copy waits as a temporary file"
+        );
+        cancel.cancel();
+        assert!(matches!(
+            commit_one(prepared, &run),
+            ItemOutcome::Skipped(CANCELLED)
+        ));
+        assert!(
+            names(&out).is_empty(),
+            "published or left behind: {:?}",
+            names(&out)
+        );
+        std::fs::remove_dir_all(&src).ok();
+        std::fs::remove_dir_all(&out).ok();
+    }
+
+    #[test]
+    fn an_output_that_appears_before_the_commit_is_never_clobbered() {
+        let (src, out) = (tempdir("taken-src"), tempdir("taken-out"));
+        let input = photo(&src);
+        let opts = BatchOptions {
+            output: BatchOutput::Directory(out.clone()),
+            ..Default::default()
+        };
+        let run = Run {
+            opts: &opts,
+            name_key: random_key(),
+            disk_full: &AtomicBool::new(false),
+        };
+        let target = out.join("in.jpg");
+        let prepared = prepare_clean_file(&input, &target, &opts.clean).expect("clean");
+        std::fs::write(&target, b"somebody else's file").expect("write");
+        assert!(matches!(
+            commit_one(prepared, &run),
+            ItemOutcome::Skipped("output file already exists")
+        ));
+        assert_eq!(
+            std::fs::read(&target).expect("read"),
+            b"somebody else's file"
+        );
+        assert_eq!(names(&out), ["in.jpg"], "a temporary file was left behind");
+        std::fs::remove_dir_all(&src).ok();
+        std::fs::remove_dir_all(&out).ok();
+    }
+
+    #[test]
+    fn a_committed_clean_is_published_verified() {
+        let (src, out) = (tempdir("commit-src"), tempdir("commit-out"));
+        let input = photo(&src);
+        let opts = BatchOptions {
+            output: BatchOutput::Directory(out.clone()),
+            ..Default::default()
+        };
+        let run = Run {
+            opts: &opts,
+            name_key: random_key(),
+            disk_full: &AtomicBool::new(false),
+        };
+        let target = out.join("in.jpg");
+        let prepared = prepare_clean_file(&input, &target, &opts.clean).expect("clean");
+        let ItemOutcome::Cleaned { output, report } = commit_one(prepared, &run) else {
+            panic!("not published");
+        };
+        assert_eq!(output, target);
+        assert_eq!(report.removed_kinds(), [PartKind::Text]);
+        let published = std::fs::read(&target).expect("read");
+        assert_eq!(published.len() as u64, report.output_bytes);
+        assert!(
+            !published.windows(5).any(|w| w == b"hello"),
+            "the comment survived"
+        );
+        assert_eq!(names(&out), ["in.jpg"]);
+        std::fs::remove_dir_all(&src).ok();
+        std::fs::remove_dir_all(&out).ok();
+    }
 
     #[test]
     fn extension_is_fixed_only_when_it_lies() {

@@ -5,7 +5,7 @@
 
 use std::fs::File;
 use std::io::{BufWriter, Cursor, Read, Seek, SeekFrom, Write};
-use std::path::Path;
+use std::path::{Path, PathBuf};
 
 use serde::Serialize;
 
@@ -333,19 +333,65 @@ fn parent_dir(path: &Path) -> &Path {
 /// [`Error::OutputExists`] when `output` exists. The output appears only complete and verified
 /// (temporary file in the same directory, fsync, link/rename, directory fsync).
 pub fn clean_file(input: &Path, output: &Path, opts: &CleanOptions) -> Result<CleanReport> {
+    prepare_clean_file(input, output, opts)?.commit()
+}
+
+/// Cleans the file at `path` in place: the original stays untouched until the verified clean copy
+/// atomically replaces it. The file's permissions are kept.
+pub fn clean_file_in_place(path: &Path, opts: &CleanOptions) -> Result<CleanReport> {
+    prepare_clean_in_place(path, opts)?.commit()
+}
+
+/// A verified clean copy in a temporary file beside its destination, not yet synced to disk or
+/// published. Dropping it removes the temporary file. The batch cleans the next photo while the
+/// last one is committed, so that the disk and the processor work at the same time.
+pub(crate) struct PreparedFile {
+    tmp: AtomicFile,
+    target: PathBuf,
+    replace: bool,
+    report: CleanReport,
+}
+
+impl PreparedFile {
+    /// Where the clean copy will appear.
+    pub(crate) fn target(&self) -> &Path {
+        &self.target
+    }
+
+    /// Syncs the clean copy to disk and publishes it: as a new file (never clobbering: fails with
+    /// [`Error::OutputExists`]) or replacing the original (in place).
+    pub(crate) fn commit(self) -> Result<CleanReport> {
+        if self.replace {
+            self.tmp.commit_replace(&self.target)?;
+        } else {
+            self.tmp.commit_new(&self.target)?;
+        }
+        Ok(self.report)
+    }
+}
+
+/// [`clean_file`] up to, not including, the commit.
+pub(crate) fn prepare_clean_file(
+    input: &Path,
+    output: &Path,
+    opts: &CleanOptions,
+) -> Result<PreparedFile> {
     let src = open_input(input, &opts.limits)?;
     if output.exists() {
         return Err(Error::OutputExists);
     }
     let mut tmp = AtomicFile::new_in(parent_dir(output))?;
     let report = clean(std::io::BufReader::new(src), tmp.file(), opts)?;
-    tmp.commit_new(output)?;
-    Ok(report)
+    Ok(PreparedFile {
+        tmp,
+        target: output.to_path_buf(),
+        replace: false,
+        report,
+    })
 }
 
-/// Cleans the file at `path` in place: the original stays untouched until the verified clean copy
-/// atomically replaces it. The file's permissions are kept.
-pub fn clean_file_in_place(path: &Path, opts: &CleanOptions) -> Result<CleanReport> {
+/// [`clean_file_in_place`] up to, not including, the commit.
+pub(crate) fn prepare_clean_in_place(path: &Path, opts: &CleanOptions) -> Result<PreparedFile> {
     let src = open_input(path, &opts.limits)?;
     let perms = src
         .metadata()
@@ -356,8 +402,12 @@ pub fn clean_file_in_place(path: &Path, opts: &CleanOptions) -> Result<CleanRepo
     tmp.file()
         .set_permissions(perms)
         .map_err(|e| Error::io("set permissions", e))?;
-    tmp.commit_replace(path)?;
-    Ok(report)
+    Ok(PreparedFile {
+        tmp,
+        target: path.to_path_buf(),
+        replace: true,
+        report,
+    })
 }
 
 /// Lists every part of a file and what a clean would do with it, without writing anything.

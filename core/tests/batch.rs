@@ -199,6 +199,13 @@ fn cancelled_batch_stops_and_marks_the_rest_skipped() {
         summary.cleaned
     );
     assert_eq!(summary.cleaned + summary.skipped, 40);
+    // What appeared is exactly what was reported cleaned: a photo verified before the cancel
+    // but not yet committed (the batch commits one while it cleans the next) is not published.
+    assert_eq!(
+        std::fs::read_dir(&out).expect("ls").count(),
+        summary.cleaned,
+        "files published but not reported, or reported but missing"
+    );
     // Every output present is complete and verified; no temporaries.
     for e in std::fs::read_dir(&out).expect("ls").flatten() {
         let n = e.file_name().to_string_lossy().into_owned();

@@ -243,8 +243,10 @@ fn crash_kills_never_lose_or_tear_a_file() {
         }
         killed += 1;
         let clean = fx.check(&format!("after kill {killed}"));
+        // Each job has at most two temporaries at a kill: the photo it cleans and the one whose
+        // commit runs meanwhile. The next run sweeps them.
         assert!(
-            fx.temporaries() <= JOBS,
+            fx.temporaries() <= 2 * JOBS,
             "after kill {killed}: {} temporary files (they accumulate)",
             fx.temporaries()
         );
