@@ -52,7 +52,9 @@ pub struct BatchOptions {
     pub clean: CleanOptions,
     /// Where cleaned files go.
     pub output: BatchOutput,
-    /// Parallel workers; 0 means one per available core.
+    /// Parallel workers; 0 means one per available core. Each also has a short-lived thread
+    /// that syncs and publishes its last photo while it cleans the next (disk time, not
+    /// processor time).
     pub jobs: usize,
     /// A gentler stop than `clean.cancel`: files already being cleaned finish, no new one starts
     /// (what Ctrl-C does in the CLI).
