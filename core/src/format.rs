@@ -98,8 +98,11 @@ pub fn sniff(head: &[u8]) -> Option<Format> {
 
 /// ISO-BMFF files start with a box; `ftyp` carries the major brand (and compatible brands).
 /// QuickTime files may start with `wide`, `mdat`, `moov` or `free` instead of `ftyp`.
+/// A QuickTime box header is all it takes (8 bytes); an `ftyp` needs its major brand too (12).
+/// (Asking 12 of every file once refused, as "no longer a MOV", the 8-byte clean of a 13-byte
+/// MOV: an empty `moov` followed by 5 bytes that are not a box.)
 fn sniff_isobmff(head: &[u8]) -> Option<Format> {
-    if head.len() < 12 {
+    if head.len() < 8 {
         return None;
     }
     let box_type = &head[4..8];
@@ -108,6 +111,9 @@ fn sniff_isobmff(head: &[u8]) -> Option<Format> {
             b"moov" | b"mdat" | b"wide" | b"free" | b"skip" | b"pnot" => Some(Format::Mov),
             _ => None,
         };
+    }
+    if head.len() < 12 {
+        return None;
     }
     let size = u32::from_be_bytes([head[0], head[1], head[2], head[3]]) as usize;
     let brands_end = size.min(head.len());
@@ -160,5 +166,16 @@ mod tests {
         );
         assert_eq!(sniff(b"%PDF-1.7"), None);
         assert_eq!(sniff(b""), None);
+    }
+
+    #[test]
+    fn a_quicktime_box_header_is_enough_but_an_ftyp_needs_its_brand() {
+        // What the clean of fuzz finding crash-f81bd4ba… (an empty `moov` and 5 stray bytes)
+        // leaves: it must still read as a MOV.
+        assert_eq!(sniff(b"\0\0\0\x08moov"), Some(Format::Mov));
+        assert_eq!(sniff(b"\0\0\0\x08wide"), Some(Format::Mov));
+        assert_eq!(sniff(b"\0\0\0\x08moo"), None);
+        assert_eq!(sniff(b"\0\0\0\x0cftypqt "), None);
+        assert_eq!(sniff(b"\0\0\0\x0cftypqt  "), Some(Format::Mov));
     }
 }
