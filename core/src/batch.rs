@@ -907,103 +907,117 @@ mod tests {
         n
     }
 
+    /// A photo in a folder of its own, cleaned by [`prepare_clean_file`] into an empty output
+    /// folder as `in.jpg`; both folders go when it is dropped.
+    struct Fixture {
+        src: PathBuf,
+        out: PathBuf,
+        target: PathBuf,
+        opts: BatchOptions,
+    }
+
+    impl Fixture {
+        fn new(name: &str, cancel: Option<CancelToken>) -> Self {
+            let (src, out) = (
+                tempdir(&format!("{name}-src")),
+                tempdir(&format!("{name}-out")),
+            );
+            let opts = BatchOptions {
+                clean: CleanOptions {
+                    cancel,
+                    ..CleanOptions::default()
+                },
+                output: BatchOutput::Directory(out.clone()),
+                ..Default::default()
+            };
+            let target = out.join("in.jpg");
+            Fixture {
+                src,
+                out,
+                target,
+                opts,
+            }
+        }
+
+        fn prepare(&self) -> PreparedFile {
+            prepare_clean_file(&photo(&self.src), &self.target, &self.opts.clean).expect("clean")
+        }
+
+        fn commit(&self, prepared: PreparedFile) -> ItemOutcome {
+            let run = Run {
+                opts: &self.opts,
+                name_key: random_key(),
+                disk_full: &AtomicBool::new(false),
+            };
+            commit_one(prepared, &run)
+        }
+    }
+
+    impl Drop for Fixture {
+        fn drop(&mut self) {
+            std::fs::remove_dir_all(&self.src).ok();
+            std::fs::remove_dir_all(&self.out).ok();
+        }
+    }
+
     #[test]
     fn a_clean_verified_before_cancellation_is_not_published_after_it() {
-        let (src, out) = (tempdir("cancel-src"), tempdir("cancel-out"));
-        let input = photo(&src);
         let cancel = CancelToken::new();
-        let opts = BatchOptions {
-            clean: CleanOptions {
-                cancel: Some(cancel.clone()),
-                ..CleanOptions::default()
-            },
-            output: BatchOutput::Directory(out.clone()),
-            ..Default::default()
-        };
-        let run = Run {
-            opts: &opts,
-            name_key: random_key(),
-            disk_full: &AtomicBool::new(false),
-        };
-        let target = out.join("in.jpg");
-        let prepared = prepare_clean_file(&input, &target, &opts.clean).expect("clean");
+        let fx = Fixture::new("cancel", Some(cancel.clone()));
+        let prepared = fx.prepare();
         assert_eq!(
-            names(&out).len(),
+            names(&fx.out).len(),
             1,
             "the verified copy waits as a temporary file"
         );
         cancel.cancel();
         assert!(matches!(
-            commit_one(prepared, &run),
+            fx.commit(prepared),
             ItemOutcome::Skipped(CANCELLED)
         ));
         assert!(
-            names(&out).is_empty(),
+            names(&fx.out).is_empty(),
             "published or left behind: {:?}",
-            names(&out)
+            names(&fx.out)
         );
-        std::fs::remove_dir_all(&src).ok();
-        std::fs::remove_dir_all(&out).ok();
     }
 
     #[test]
     fn an_output_that_appears_before_the_commit_is_never_clobbered() {
-        let (src, out) = (tempdir("taken-src"), tempdir("taken-out"));
-        let input = photo(&src);
-        let opts = BatchOptions {
-            output: BatchOutput::Directory(out.clone()),
-            ..Default::default()
-        };
-        let run = Run {
-            opts: &opts,
-            name_key: random_key(),
-            disk_full: &AtomicBool::new(false),
-        };
-        let target = out.join("in.jpg");
-        let prepared = prepare_clean_file(&input, &target, &opts.clean).expect("clean");
-        std::fs::write(&target, b"somebody else's file").expect("write");
+        let fx = Fixture::new("taken", None);
+        let prepared = fx.prepare();
+        std::fs::write(&fx.target, b"somebody else's file").expect("write");
         assert!(matches!(
-            commit_one(prepared, &run),
+            fx.commit(prepared),
             ItemOutcome::Skipped("output file already exists")
         ));
         assert_eq!(
-            std::fs::read(&target).expect("read"),
+            std::fs::read(&fx.target).expect("read"),
             b"somebody else's file"
         );
-        assert_eq!(names(&out), ["in.jpg"], "a temporary file was left behind");
-        std::fs::remove_dir_all(&src).ok();
-        std::fs::remove_dir_all(&out).ok();
+        assert_eq!(
+            names(&fx.out),
+            ["in.jpg"],
+            "a temporary file was left behind"
+        );
     }
 
     #[test]
     fn a_committed_clean_is_published_verified() {
-        let (src, out) = (tempdir("commit-src"), tempdir("commit-out"));
-        let input = photo(&src);
-        let opts = BatchOptions {
-            output: BatchOutput::Directory(out.clone()),
-            ..Default::default()
-        };
-        let run = Run {
-            opts: &opts,
-            name_key: random_key(),
-            disk_full: &AtomicBool::new(false),
-        };
-        let target = out.join("in.jpg");
-        let prepared = prepare_clean_file(&input, &target, &opts.clean).expect("clean");
-        let ItemOutcome::Cleaned { output, report } = commit_one(prepared, &run) else {
+        let fx = Fixture::new("commit", None);
+        let prepared = fx.prepare();
+        let ItemOutcome::Cleaned { output, report } = fx.commit(prepared) else {
             panic!("not published");
         };
-        assert_eq!(output, target);
+        assert_eq!(output, fx.target);
         assert_eq!(report.removed_kinds(), [PartKind::Text]);
-        let published = std::fs::read(&target).expect("read");
+        let published = std::fs::read(&fx.target).expect("read");
         assert_eq!(published.len() as u64, report.output_bytes);
         assert!(
             !published.windows(5).any(|w| w == b"hello"),
             "the comment survived"
         );
-        assert_eq!(names(&out), ["in.jpg"]);
-        std::fs::remove_dir_all(&src).ok();
-        std::fs::remove_dir_all(&out).ok();
+        assert_eq!(names(&fx.out), ["in.jpg"]);
     }
 
     #[test]
