@@ -9,7 +9,8 @@
 //! one too unless their name is unambiguous; words from another language only count when the
 //! caption is in that language.
 
-use std::collections::HashSet;
+use std::collections::{HashMap, HashSet};
+use std::sync::OnceLock;
 
 use super::data::Dictionaries;
 use super::messages::msg;
@@ -170,6 +171,87 @@ impl<'a> Ctx<'a> {
             reason_id,
             rewrite: repl.map(|r| (start, end, r)),
         }
+    }
+}
+
+/// A phrase table compiled once for [`Ctx::candidates`]: the phrases that can start at a token
+/// are looked up by the token's folded text instead of being tried one by one at every token (the
+/// tables hold up to a hundred phrases each; trying them all at every token was half of a
+/// caption's analysis time, and most of its cost under the fuzzer's instrumentation).
+pub(crate) struct PhraseIndex {
+    /// The phrases as [`Ctx::phrase`] matches them, in table order.
+    phrases: Vec<String>,
+    /// Table positions, ascending, by first element (a folded word or number).
+    by_first: HashMap<String, Vec<usize>>,
+    /// Table positions, ascending, of the phrases whose first element is a placeholder (`{n}`,
+    /// `{day}`) or a punctuation char: candidates at every token.
+    anywhere: Vec<usize>,
+}
+
+impl PhraseIndex {
+    fn new(phrases: Vec<String>) -> PhraseIndex {
+        let mut by_first: HashMap<String, Vec<usize>> = HashMap::new();
+        let mut anywhere = Vec::new();
+        for (k, p) in phrases.iter().enumerate() {
+            let first = p.split(' ').next().unwrap_or("");
+            let placeholder = first.starts_with('{')
+                || (first.chars().count() == 1 && !first.chars().all(char::is_alphanumeric));
+            if placeholder {
+                anywhere.push(k);
+            } else {
+                by_first.entry(first.to_owned()).or_default().push(k);
+            }
+        }
+        PhraseIndex {
+            phrases,
+            by_first,
+            anywhere,
+        }
+    }
+
+    /// The phrase at table position `k`, as matched.
+    fn phrase(&self, k: usize) -> &str {
+        &self.phrases[k]
+    }
+}
+
+/// The index of a table, built on first use.
+fn indexed(
+    cell: &'static OnceLock<PhraseIndex>,
+    phrases: impl FnOnce() -> Vec<String>,
+) -> &'static PhraseIndex {
+    cell.get_or_init(|| PhraseIndex::new(phrases()))
+}
+
+impl<'a> Ctx<'a> {
+    /// The table positions, ascending, of the phrases of `index` that can match at token `i`:
+    /// every phrase that [`Ctx::phrase`] would match there is among them.
+    fn candidates<'i>(&self, i: usize, index: &'i PhraseIndex) -> impl Iterator<Item = usize> + 'i {
+        let listed: &'i [usize] = self
+            .tok(i)
+            .filter(|t| t.is_word() || t.is_number())
+            .and_then(|t| index.by_first.get(t.folded.as_str()))
+            .map_or(&[], Vec::as_slice);
+        let anywhere = index.anywhere.as_slice();
+        let (mut a, mut b) = (0, 0);
+        std::iter::from_fn(move || {
+            let next = match (listed.get(a), anywhere.get(b)) {
+                (Some(&x), Some(&y)) if x < y => {
+                    a += 1;
+                    x
+                }
+                (_, Some(&y)) => {
+                    b += 1;
+                    y
+                }
+                (Some(&x), None) => {
+                    a += 1;
+                    x
+                }
+                (None, None) => return None,
+            };
+            Some(next)
+        })
     }
 }
 
@@ -1273,8 +1355,16 @@ const HOME_PHRASES: &[(&str, u8)] = &[
 ];
 
 fn home(ctx: &Ctx<'_>, out: &mut Vec<Candidate>) {
+    static INDEX: OnceLock<PhraseIndex> = OnceLock::new();
+    let index = indexed(&INDEX, || {
+        HOME_PHRASES
+            .iter()
+            .map(|&(p, _)| super::text::fold(p))
+            .collect()
+    });
     for i in 0..ctx.toks.len() {
-        for &(p, m) in HOME_PHRASES {
+        for k in ctx.candidates(i, index) {
+            let (p, m) = HOME_PHRASES[k];
             if !ctx.on(m) {
                 continue;
             }
@@ -1297,7 +1387,7 @@ fn home(ctx: &Ctx<'_>, out: &mut Vec<Candidate>) {
                 }
                 continue;
             }
-            if let Some(e) = ctx.phrase(i, &super::text::fold(p)) {
+            if let Some(e) = ctx.phrase(i, index.phrase(k)) {
                 out.push(ctx.cand(
                     FindingKind::Location,
                     Severity::Low,
@@ -1500,6 +1590,10 @@ const NOT_A_SCHOOL_NAME: &[&str] = &[
 
 fn schools(ctx: &Ctx<'_>, out: &mut Vec<Candidate>) {
     let toks = ctx.toks;
+    static SCHOOL_INDEX: OnceLock<PhraseIndex> = OnceLock::new();
+    let school_index = indexed(&SCHOOL_INDEX, || {
+        SCHOOL_WORDS.iter().map(|&(p, _, _)| p.to_owned()).collect()
+    });
     let mut i = 0;
     'outer: while i < toks.len() {
         let t = &toks[i];
@@ -1521,7 +1615,8 @@ fn schools(ctx: &Ctx<'_>, out: &mut Vec<Candidate>) {
             continue;
         }
         let mut best: Option<(usize, bool)> = None;
-        for &(p, m, specific) in SCHOOL_WORDS {
+        for k in ctx.candidates(i, school_index) {
+            let (p, m, specific) = SCHOOL_WORDS[k];
             if !ctx.on(m) {
                 continue;
             }
@@ -1782,10 +1877,19 @@ const NOT_AGE_BEFORE: &[&str] = &[
 
 fn ages(ctx: &Ctx<'_>, out: &mut Vec<Candidate>) {
     let toks = ctx.toks;
+    static AGE_INDEX: OnceLock<PhraseIndex> = OnceLock::new();
+    let age_index = indexed(&AGE_INDEX, || {
+        AGE_PHRASES.iter().map(|&(p, _, _)| p.to_owned()).collect()
+    });
+    static BORN_INDEX: OnceLock<PhraseIndex> = OnceLock::new();
+    let born_index = indexed(&BORN_INDEX, || {
+        BORN_PHRASES.iter().map(|&(p, _)| p.to_owned()).collect()
+    });
     let mut i = 0;
     while i < toks.len() {
         let mut hit: Option<(usize, &'static str)> = None;
-        for &(p, m, why) in AGE_PHRASES {
+        for k in ctx.candidates(i, age_index) {
+            let (p, m, why) = AGE_PHRASES[k];
             if !ctx.on(m) {
                 continue;
             }
@@ -1865,7 +1969,8 @@ fn ages(ctx: &Ctx<'_>, out: &mut Vec<Candidate>) {
             }
         }
         // "born on 3 May 2019", "né le 3 mai", "geboren am 3. Mai 2019".
-        for &(p, m) in BORN_PHRASES {
+        for k in ctx.candidates(i, born_index) {
+            let (p, m) = BORN_PHRASES[k];
             if !ctx.on(m) {
                 continue;
             }
@@ -2202,6 +2307,10 @@ const VENUES: &[&str] = &[
 
 fn routines(ctx: &Ctx<'_>, out: &mut Vec<Candidate>) {
     let toks = ctx.toks;
+    static RECURRENCE_INDEX: OnceLock<PhraseIndex> = OnceLock::new();
+    let recurrence_index = indexed(&RECURRENCE_INDEX, || {
+        RECURRENCE.iter().map(|&(p, _)| p.to_owned()).collect()
+    });
     let places: Vec<(usize, usize)> = out
         .iter()
         .filter(|c| matches!(c.kind, FindingKind::Location | FindingKind::School))
@@ -2210,7 +2319,8 @@ fn routines(ctx: &Ctx<'_>, out: &mut Vec<Candidate>) {
     let mut i = 0;
     while i < toks.len() {
         let mut hit = None;
-        for &(p, m) in RECURRENCE {
+        for k in ctx.candidates(i, recurrence_index) {
+            let (p, m) = RECURRENCE[k];
             if ctx.on(m) {
                 if let Some(e) = ctx.phrase(i, p) {
                     hit = hit.max(Some(e));
@@ -2441,6 +2551,13 @@ const SENSITIVE_WORDS: &[(&str, u8, Severity)] = &[
 
 fn sensitive_words(ctx: &Ctx<'_>, out: &mut Vec<Candidate>) {
     let toks = ctx.toks;
+    static SENSITIVE_INDEX: OnceLock<PhraseIndex> = OnceLock::new();
+    let sensitive_index = indexed(&SENSITIVE_INDEX, || {
+        SENSITIVE_WORDS
+            .iter()
+            .map(|&(p, _, _)| p.to_owned())
+            .collect()
+    });
     let mut i = 0;
     while i < toks.len() {
         let Some(t) = ctx.word(i) else {
@@ -2448,7 +2565,8 @@ fn sensitive_words(ctx: &Ctx<'_>, out: &mut Vec<Candidate>) {
             continue;
         };
         let mut best: Option<(usize, Severity)> = None;
-        for &(p, m, sev) in SENSITIVE_WORDS {
+        for k in ctx.candidates(i, sensitive_index) {
+            let (p, m, sev) = SENSITIVE_WORDS[k];
             if ctx.on(m) {
                 if let Some(e) = ctx.phrase(i, p) {
                     if best.is_none_or(|(be, _)| e > be) {
@@ -2761,4 +2879,125 @@ fn tidy(s: &str) -> String {
         out.push_str(&l);
     }
     out.trim().to_string()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use proptest::prelude::*;
+
+    /// Every table behind a [`PhraseIndex`], as its phrases are matched.
+    fn tables() -> Vec<Vec<String>> {
+        vec![
+            HOME_PHRASES
+                .iter()
+                .map(|&(p, _)| super::super::text::fold(p))
+                .collect(),
+            SCHOOL_WORDS.iter().map(|&(p, _, _)| p.to_owned()).collect(),
+            AGE_PHRASES.iter().map(|&(p, _, _)| p.to_owned()).collect(),
+            BORN_PHRASES.iter().map(|&(p, _)| p.to_owned()).collect(),
+            RECURRENCE.iter().map(|&(p, _)| p.to_owned()).collect(),
+            SENSITIVE_WORDS
+                .iter()
+                .map(|&(p, _, _)| p.to_owned())
+                .collect(),
+        ]
+    }
+
+    /// At every token of `caption`, the indexed candidates that match are exactly the phrases
+    /// that match when every phrase of the table is tried (the index may only skip phrases that
+    /// cannot match), in table order.
+    fn index_agrees(caption: &str) {
+        let toks = super::super::text::tokenize(caption);
+        let ctx = Ctx {
+            text: caption,
+            toks: &toks,
+            active: ANY,
+            detected: None,
+            d: super::super::data::dictionaries(),
+        };
+        for table in tables() {
+            let index = PhraseIndex::new(table.clone());
+            for i in 0..=toks.len() {
+                let all: Vec<(usize, usize)> = table
+                    .iter()
+                    .enumerate()
+                    .filter_map(|(k, p)| ctx.phrase(i, p).map(|e| (k, e)))
+                    .collect();
+                let listed: Vec<usize> = ctx.candidates(i, &index).collect();
+                assert!(listed.windows(2).all(|w| w[0] < w[1]), "{listed:?}");
+                let found: Vec<(usize, usize)> = listed
+                    .iter()
+                    .filter_map(|&k| ctx.phrase(i, index.phrase(k)).map(|e| (k, e)))
+                    .collect();
+                assert_eq!(all, found, "token {i} of {caption:?}");
+            }
+        }
+    }
+
+    #[test]
+    fn index_finds_every_phrase_of_every_table_at_its_start() {
+        for table in tables() {
+            for p in &table {
+                // Placeholders stand for what they match.
+                let text = p.replace("{n}", "7").replace("{day}", "monday");
+                let toks = super::super::text::tokenize(&text);
+                let ctx = Ctx {
+                    text: &text,
+                    toks: &toks,
+                    active: ANY,
+                    detected: None,
+                    d: super::super::data::dictionaries(),
+                };
+                let index = PhraseIndex::new(table.clone());
+                assert!(
+                    ctx.candidates(0, &index)
+                        .any(|k| ctx.phrase(0, index.phrase(k)).is_some()),
+                    "{p:?} is not found at the start of {text:?}"
+                );
+                index_agrees(&text);
+            }
+        }
+    }
+
+    #[test]
+    fn index_agrees_on_captions_in_four_languages() {
+        for c in [
+            "Lisa (7) at Sunnyside Primary on Elm Street every Tuesday at home #lisa2019",
+            "Emma, 6 ans, à la maison après l'école Jules Ferry, chez nous à Lyon",
+            "Max (5) vom Kindergarten Sonnenschein, zu Hause, jeden Montag um 8 Uhr",
+            "Sophie (3 jaar) bij ons thuis, elke woensdag naar de basisschool De Regenboog",
+            "born on 3 May 2019 — né le 3 mai — geboren am 3. Mai — 's birthday, 7 years old",
+        ] {
+            index_agrees(c);
+        }
+    }
+
+    proptest! {
+        /// Captions made of the tables' own words (in any order, case and punctuation), the
+        /// inputs most likely to expose a phrase the index leaves out.
+        #[test]
+        fn index_agrees_on_phrase_word_soup(
+            picks in proptest::collection::vec((0usize..10_000, 0usize..6), 1..40)
+        ) {
+            let words: Vec<String> = tables()
+                .concat()
+                .iter()
+                .flat_map(|p| p.split(' ').map(str::to_owned).collect::<Vec<_>>())
+                .map(|w| w.replace("{n}", "12").replace("{day}", "Friday"))
+                .collect();
+            let seps = [" ", "-", "'", ", ", " À ", "’"];
+            let mut caption = String::new();
+            for (w, s) in picks {
+                let word = &words[w % words.len()];
+                if w % 3 == 0 {
+                    caption.push_str(&word.to_uppercase());
+                } else {
+                    caption.push_str(word);
+                }
+                caption.push_str(seps[s]);
+            }
+            index_agrees(&caption);
+        }
+    }
 }
