@@ -11,8 +11,12 @@
 # where `cargo test -p sharesafe-core --test fuzz_regressions` replays it; the script then exits 1.
 #
 # Environment: FUZZ_SANITIZER (address|none, default address: libFuzzer's -malloc_limit_mb needs
-# the sanitizer's allocator hooks), FUZZ_MAX_LEN (default 65536), FUZZ_JOBS is not offered on
-# purpose: the machine's two cores are shared.
+# the sanitizer's allocator hooks), FUZZ_MAX_LEN (default 65536), FUZZ_TRACE_COMPARES (1|0,
+# default 1: 0 builds without libFuzzer's comparison tracing, which guides mutations towards the
+# constants a parser compares with but takes most of the time of the decoder targets, `decode` and
+# `jpeg_dc_split`, whose comparisons are with bits of the entropy-coded data: 0 is for growing
+# their execution count once traced runs have grown the corpus; its build has its own target
+# directory). FUZZ_JOBS is not offered on purpose: the machine's two cores are shared.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 repo=$(pwd)
@@ -24,8 +28,15 @@ targets=("$@")
 corpus_src=${SHARESAFE_CORPUS:-$repo/../shared/corpus}
 sanitizer=${FUZZ_SANITIZER:-address}
 max_len=${FUZZ_MAX_LEN:-65536}
+build_flags=(--fuzz-dir fuzz -s "$sanitizer")
+tracing=traced
 export RUSTC_BOOTSTRAP=1
 export CARGO_TARGET_DIR=${CARGO_TARGET_DIR:-$repo/target}/fuzz
+if [ "${FUZZ_TRACE_COMPARES:-1}" = 0 ]; then
+  build_flags+=(--no-trace-compares)
+  tracing="no comparison tracing"
+  CARGO_TARGET_DIR=$CARGO_TARGET_DIR-notc
+fi
 
 if ! cargo fuzz --version >/dev/null 2>&1; then
   echo "installing cargo-fuzz (once)"
@@ -102,8 +113,8 @@ dict_for() {
   esac
 }
 
-echo "building fuzz targets (sanitizer: $sanitizer)"
-cargo fuzz build --fuzz-dir fuzz -s "$sanitizer"
+echo "building fuzz targets (sanitizer: $sanitizer, $tracing)"
+cargo fuzz build "${build_flags[@]}"
 crashes=0
 summary=()
 total_start=$(date +%s)
@@ -116,7 +127,7 @@ for t in "${targets[@]}"; do
   # Artifacts older than this run are earlier sessions' (already in the regression set).
   stamp=$(mktemp)
   set +e
-  cargo fuzz run --fuzz-dir fuzz -s "$sanitizer" "$t" "fuzz/corpus/$t" -- \
+  cargo fuzz run "${build_flags[@]}" "$t" "fuzz/corpus/$t" -- \
     -max_total_time="$seconds" -max_len="$max_len" -timeout=10 -rss_limit_mb=2048 \
     -malloc_limit_mb=256 -dict="$dict" -print_final_stats=1 -close_fd_mask=1 >"$log" 2>&1
   rc=$?
@@ -141,7 +152,7 @@ for t in "${targets[@]}"; do
   summary+=("$(printf '%-18s %12s executions %8s exec/s %5ss  %s' "$t" "${execs:-?}" "${rate:-?}" "$elapsed" "${found[*]:-no crash}")")
 done
 echo
-echo "== fuzzing summary (${seconds}s per target, sanitizer $sanitizer, max_len $max_len) =="
+echo "== fuzzing summary (${seconds}s per target, sanitizer $sanitizer, $tracing, max_len $max_len) =="
 printf '%s\n' "${summary[@]}"
 echo "total fuzzing time: $(( $(date +%s) - total_start ))s"
 if [ "$crashes" -ne 0 ]; then

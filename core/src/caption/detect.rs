@@ -178,7 +178,7 @@ impl<'a> Ctx<'a> {
 /// are looked up by the token's folded text instead of being tried one by one at every token (the
 /// tables hold up to a hundred phrases each; trying them all at every token was half of a
 /// caption's analysis time, and most of its cost under the fuzzer's instrumentation).
-pub(crate) struct PhraseIndex {
+struct PhraseIndex {
     /// The phrases as [`Ctx::phrase`] matches them, in table order.
     phrases: Vec<String>,
     /// Table positions, ascending, by first element (a folded word or number).
