@@ -15,9 +15,10 @@
 # default 1: 0 builds without libFuzzer's comparison tracing, which guides mutations towards the
 # constants a parser compares with but took 80 % of `jpeg_dc_split`'s time (5.6x more executions
 # without it, and more coverage in the same time): 0 is for the decoder targets, once traced
-# runs have grown their corpus; its build has its own target directory), FUZZ_DETECT_LEAKS (1|0, default 1: LeakSanitizer's scan after any input that ends
-# with more allocations than frees; `decode`, whose JPEG decoder starts worker threads for each
-# image, spent a quarter of its time in that scan and runs 1.7x faster with 0).
+# runs have grown their corpus; its build has its own target directory), FUZZ_DETECT_LEAKS
+# (1|0, default 1: LeakSanitizer's scan after any input that ends with more allocations than
+# frees; `decode`, whose JPEG decoder starts worker threads for each image, spent a quarter of
+# its time in that scan and ran 1.6x faster with 0).
 # FUZZ_JOBS is not offered on purpose: the machine's two cores are shared.
 set -euo pipefail
 cd "$(dirname "$0")/.."
