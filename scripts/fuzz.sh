@@ -133,7 +133,8 @@ for t in "${targets[@]}"; do
   set +e
   cargo fuzz run "${build_flags[@]}" "$t" "fuzz/corpus/$t" -- \
     -max_total_time="$seconds" -max_len="$max_len" -timeout=10 -rss_limit_mb=2048 \
-    -malloc_limit_mb=256 -detect_leaks="$detect_leaks" -dict="$dict" -print_final_stats=1 -close_fd_mask=1 >"$log" 2>&1
+    -malloc_limit_mb=256 -detect_leaks="$detect_leaks" -dict="$dict" -print_final_stats=1 \
+    -close_fd_mask=1 >"$log" 2>&1
   rc=$?
   set -e
   elapsed=$(( $(date +%s) - start ))
