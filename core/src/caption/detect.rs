@@ -100,9 +100,7 @@ impl<'a> Ctx<'a> {
                 "{day}" => {
                     t.is_word() && (is_weekday(&t.folded) || DAY_PARTS.contains(&t.folded.as_str()))
                 }
-                _ if el.chars().count() == 1 && !el.chars().all(char::is_alphanumeric) => {
-                    el.chars().next().is_some_and(|c| t.is_punct(c))
-                }
+                _ if is_punct_element(el) => el.chars().next().is_some_and(|c| t.is_punct(c)),
                 _ => (t.is_word() || t.is_number()) && t.folded == el,
             };
             if !ok {
@@ -174,6 +172,11 @@ impl<'a> Ctx<'a> {
     }
 }
 
+/// A phrase element that is a single punctuation char (matched by [`Token::is_punct`]).
+fn is_punct_element(el: &str) -> bool {
+    el.chars().count() == 1 && !el.chars().all(char::is_alphanumeric)
+}
+
 /// A phrase table compiled once for [`Ctx::candidates`]: the phrases that can start at a token
 /// are looked up by the token's folded text instead of being tried one by one at every token (the
 /// tables hold up to a hundred phrases each; trying them all at every token was half of a
@@ -194,9 +197,7 @@ impl PhraseIndex {
         let mut anywhere = Vec::new();
         for (k, p) in phrases.iter().enumerate() {
             let first = p.split(' ').next().unwrap_or("");
-            let placeholder = first.starts_with('{')
-                || (first.chars().count() == 1 && !first.chars().all(char::is_alphanumeric));
-            if placeholder {
+            if matches!(first, "{n}" | "{day}") || is_punct_element(first) {
                 anywhere.push(k);
             } else {
                 by_first.entry(first.to_owned()).or_default().push(k);
@@ -215,12 +216,38 @@ impl PhraseIndex {
     }
 }
 
-/// The index of a table, built on first use.
-fn indexed(
-    cell: &'static OnceLock<PhraseIndex>,
-    phrases: impl FnOnce() -> Vec<String>,
-) -> &'static PhraseIndex {
-    cell.get_or_init(|| PhraseIndex::new(phrases()))
+/// The phrase tables of the detectors, indexed.
+struct Indexes {
+    home: PhraseIndex,
+    school: PhraseIndex,
+    age: PhraseIndex,
+    born: PhraseIndex,
+    recurrence: PhraseIndex,
+    sensitive: PhraseIndex,
+}
+
+/// The indexes, built on first use. Home phrases are written with accents ("à la maison") and
+/// matched folded; the other tables are written folded.
+fn indexes() -> &'static Indexes {
+    static INDEXES: OnceLock<Indexes> = OnceLock::new();
+    INDEXES.get_or_init(|| {
+        let owned = |p: &str| p.to_owned();
+        Indexes {
+            home: PhraseIndex::new(
+                HOME_PHRASES
+                    .iter()
+                    .map(|&(p, _)| super::text::fold(p))
+                    .collect(),
+            ),
+            school: PhraseIndex::new(SCHOOL_WORDS.iter().map(|&(p, _, _)| owned(p)).collect()),
+            age: PhraseIndex::new(AGE_PHRASES.iter().map(|&(p, _, _)| owned(p)).collect()),
+            born: PhraseIndex::new(BORN_PHRASES.iter().map(|&(p, _)| owned(p)).collect()),
+            recurrence: PhraseIndex::new(RECURRENCE.iter().map(|&(p, _)| owned(p)).collect()),
+            sensitive: PhraseIndex::new(
+                SENSITIVE_WORDS.iter().map(|&(p, _, _)| owned(p)).collect(),
+            ),
+        }
+    })
 }
 
 impl<'a> Ctx<'a> {
@@ -1355,13 +1382,7 @@ const HOME_PHRASES: &[(&str, u8)] = &[
 ];
 
 fn home(ctx: &Ctx<'_>, out: &mut Vec<Candidate>) {
-    static INDEX: OnceLock<PhraseIndex> = OnceLock::new();
-    let index = indexed(&INDEX, || {
-        HOME_PHRASES
-            .iter()
-            .map(|&(p, _)| super::text::fold(p))
-            .collect()
-    });
+    let index = &indexes().home;
     for i in 0..ctx.toks.len() {
         for k in ctx.candidates(i, index) {
             let (p, m) = HOME_PHRASES[k];
@@ -1590,10 +1611,7 @@ const NOT_A_SCHOOL_NAME: &[&str] = &[
 
 fn schools(ctx: &Ctx<'_>, out: &mut Vec<Candidate>) {
     let toks = ctx.toks;
-    static SCHOOL_INDEX: OnceLock<PhraseIndex> = OnceLock::new();
-    let school_index = indexed(&SCHOOL_INDEX, || {
-        SCHOOL_WORDS.iter().map(|&(p, _, _)| p.to_owned()).collect()
-    });
+    let school_index = &indexes().school;
     let mut i = 0;
     'outer: while i < toks.len() {
         let t = &toks[i];
@@ -1877,14 +1895,8 @@ const NOT_AGE_BEFORE: &[&str] = &[
 
 fn ages(ctx: &Ctx<'_>, out: &mut Vec<Candidate>) {
     let toks = ctx.toks;
-    static AGE_INDEX: OnceLock<PhraseIndex> = OnceLock::new();
-    let age_index = indexed(&AGE_INDEX, || {
-        AGE_PHRASES.iter().map(|&(p, _, _)| p.to_owned()).collect()
-    });
-    static BORN_INDEX: OnceLock<PhraseIndex> = OnceLock::new();
-    let born_index = indexed(&BORN_INDEX, || {
-        BORN_PHRASES.iter().map(|&(p, _)| p.to_owned()).collect()
-    });
+    let age_index = &indexes().age;
+    let born_index = &indexes().born;
     let mut i = 0;
     while i < toks.len() {
         let mut hit: Option<(usize, &'static str)> = None;
@@ -2307,10 +2319,7 @@ const VENUES: &[&str] = &[
 
 fn routines(ctx: &Ctx<'_>, out: &mut Vec<Candidate>) {
     let toks = ctx.toks;
-    static RECURRENCE_INDEX: OnceLock<PhraseIndex> = OnceLock::new();
-    let recurrence_index = indexed(&RECURRENCE_INDEX, || {
-        RECURRENCE.iter().map(|&(p, _)| p.to_owned()).collect()
-    });
+    let recurrence_index = &indexes().recurrence;
     let places: Vec<(usize, usize)> = out
         .iter()
         .filter(|c| matches!(c.kind, FindingKind::Location | FindingKind::School))
@@ -2551,13 +2560,7 @@ const SENSITIVE_WORDS: &[(&str, u8, Severity)] = &[
 
 fn sensitive_words(ctx: &Ctx<'_>, out: &mut Vec<Candidate>) {
     let toks = ctx.toks;
-    static SENSITIVE_INDEX: OnceLock<PhraseIndex> = OnceLock::new();
-    let sensitive_index = indexed(&SENSITIVE_INDEX, || {
-        SENSITIVE_WORDS
-            .iter()
-            .map(|&(p, _, _)| p.to_owned())
-            .collect()
-    });
+    let sensitive_index = &indexes().sensitive;
     let mut i = 0;
     while i < toks.len() {
         let Some(t) = ctx.word(i) else {
@@ -2886,21 +2889,16 @@ mod tests {
     use super::*;
     use proptest::prelude::*;
 
-    /// Every table behind a [`PhraseIndex`], as its phrases are matched.
-    fn tables() -> Vec<Vec<String>> {
-        vec![
-            HOME_PHRASES
-                .iter()
-                .map(|&(p, _)| super::super::text::fold(p))
-                .collect(),
-            SCHOOL_WORDS.iter().map(|&(p, _, _)| p.to_owned()).collect(),
-            AGE_PHRASES.iter().map(|&(p, _, _)| p.to_owned()).collect(),
-            BORN_PHRASES.iter().map(|&(p, _)| p.to_owned()).collect(),
-            RECURRENCE.iter().map(|&(p, _)| p.to_owned()).collect(),
-            SENSITIVE_WORDS
-                .iter()
-                .map(|&(p, _, _)| p.to_owned())
-                .collect(),
+    /// Every index the detectors use.
+    fn all() -> [&'static PhraseIndex; 6] {
+        let x = indexes();
+        [
+            &x.home,
+            &x.school,
+            &x.age,
+            &x.born,
+            &x.recurrence,
+            &x.sensitive,
         ]
     }
 
@@ -2916,29 +2914,29 @@ mod tests {
             detected: None,
             d: super::super::data::dictionaries(),
         };
-        for table in tables() {
-            let index = PhraseIndex::new(table.clone());
+        for index in all() {
             for i in 0..=toks.len() {
-                let all: Vec<(usize, usize)> = table
+                let every: Vec<(usize, usize)> = index
+                    .phrases
                     .iter()
                     .enumerate()
                     .filter_map(|(k, p)| ctx.phrase(i, p).map(|e| (k, e)))
                     .collect();
-                let listed: Vec<usize> = ctx.candidates(i, &index).collect();
+                let listed: Vec<usize> = ctx.candidates(i, index).collect();
                 assert!(listed.windows(2).all(|w| w[0] < w[1]), "{listed:?}");
                 let found: Vec<(usize, usize)> = listed
                     .iter()
                     .filter_map(|&k| ctx.phrase(i, index.phrase(k)).map(|e| (k, e)))
                     .collect();
-                assert_eq!(all, found, "token {i} of {caption:?}");
+                assert_eq!(every, found, "token {i} of {caption:?}");
             }
         }
     }
 
     #[test]
     fn index_finds_every_phrase_of_every_table_at_its_start() {
-        for table in tables() {
-            for p in &table {
+        for index in all() {
+            for p in &index.phrases {
                 // Placeholders stand for what they match.
                 let text = p.replace("{n}", "7").replace("{day}", "monday");
                 let toks = super::super::text::tokenize(&text);
@@ -2949,9 +2947,8 @@ mod tests {
                     detected: None,
                     d: super::super::data::dictionaries(),
                 };
-                let index = PhraseIndex::new(table.clone());
                 assert!(
-                    ctx.candidates(0, &index)
+                    ctx.candidates(0, index)
                         .any(|k| ctx.phrase(0, index.phrase(k)).is_some()),
                     "{p:?} is not found at the start of {text:?}"
                 );
@@ -2980,9 +2977,9 @@ mod tests {
         fn index_agrees_on_phrase_word_soup(
             picks in proptest::collection::vec((0usize..10_000, 0usize..6), 1..40)
         ) {
-            let words: Vec<String> = tables()
-                .concat()
+            let words: Vec<String> = all()
                 .iter()
+                .flat_map(|index| index.phrases.iter())
                 .flat_map(|p| p.split(' ').map(str::to_owned).collect::<Vec<_>>())
                 .map(|w| w.replace("{n}", "12").replace("{day}", "Friday"))
                 .collect();
