@@ -2,7 +2,9 @@
 # Batch benchmark (figures only, not a test): the bench corpus cleaned with `--jobs 2` vs
 # `--jobs 1` (target >= 1.6x), against a plain parallel copy with fsync (two write_baseline
 # processes, each: read, write temp, fsync, rename, fsync dir; target >= 0.85x of its
-# throughput), and peak memory with 10 vs 1,000 files (target: flat).
+# throughput), and peak memory with 10 vs 1,000 files (target: flat). Also timed: the copy with one
+# and with four processes (the storage's serial rate, and its ceiling for --jobs 2's four files in
+# flight), and every run's CPU seconds (what a core of cleaning costs per byte against a copy).
 # usage: scripts/bench_batch.sh [CORPUS_DIR]   (default: $SHARESAFE_BENCH_CORPUS, target/bench-corpus)
 # BENCH_TMP=DIR puts the outputs there (default /tmp, the disk): /dev/shm shows the processor's
 # cost alone (fsync is free); an ext4 file system on a RAM-backed loop device shows a journal's
@@ -42,29 +44,31 @@ def fresh(name):
 TIME = shutil.which("time") or ("/usr/bin/time" if os.path.exists("/usr/bin/time") else None)
 
 def run(cmds):
-    """Runs the commands at once; returns (seconds, peak RSS MB of the largest). The peak comes
-    from GNU time, whose child starts small: a child forked or spawned from Python would carry
-    Python's own peak RSS across exec."""
+    """Runs the commands at once; returns (seconds, peak RSS MB of the largest, CPU seconds of
+    all: user + system). Both come from GNU time, whose child starts small: a child forked or
+    spawned from Python would carry Python's own peak RSS across exec."""
     t0 = time.perf_counter()
     outs, procs = [], []
     for c in cmds:
         f = tempfile.NamedTemporaryFile(prefix="rss-", delete=False)
         f.close()
         outs.append(f.name)
-        pre = [TIME, "-f", "%M", "-o", f.name] if TIME else []
+        pre = [TIME, "-f", "%U %S %M", "-o", f.name] if TIME else []
         procs.append(subprocess.Popen(pre + c, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE))
     for p in procs:
         if p.wait() != 0:
             sys.exit(f"failed ({p.returncode}): {' '.join(map(str, p.args[:8]))}\n{p.stderr.read().decode(errors='replace')[-1000:]}")
     dt = time.perf_counter() - t0
-    rss = 0.0
+    rss, cpu = 0.0, 0.0
     for o in outs:
         try:
-            rss = max(rss, int(open(o).read().split()[-1]) / 1024)
+            user, system, kb = open(o).read().split()[-3:]
+            rss = max(rss, int(kb) / 1024)
+            cpu += float(user) + float(system)
         except (ValueError, IndexError):
-            rss = float("nan")
+            rss, cpu = float("nan"), float("nan")
         os.unlink(o)
-    return dt, rss
+    return dt, rss, cpu
 
 def clear():
     """Deletes every earlier output before a measurement: on this VM, memory the guest has not
@@ -79,28 +83,33 @@ def clear():
     os.sync()
 
 def best(n, make):
+    """The fastest of n runs, and every run's seconds (the spread shows how noisy storage was)."""
     runs = []
     for _ in range(n):
         clear()
         runs.append(run(make()))
-    return min(runs, key=lambda r: r[0])
+    return min(runs, key=lambda r: r[0]), [r[0] for r in runs]
+
+def split(k):
+    """The corpus dealt into k lists, one per copy process."""
+    return [files[i::k] for i in range(k)]
 
 reps = int(os.environ.get("BENCH_REPS", "2"))
 print(f"corpus: {len(files)} files, {mb:.0f} MB in {corpus}; best of {reps}")
-half = (len(files) + 1) // 2
 res = {
+    "copy+fsync, 4 processes": best(reps, lambda: [
+        [str(baseline), str(fresh(f"base4-{i}")), *map(str, part)] for i, part in enumerate(split(4))]),
     "copy+fsync, 2 processes": best(reps, lambda: [
-        [str(baseline), str(fresh("base-a")), *map(str, files[:half])],
-        [str(baseline), str(fresh("base-b")), *map(str, files[half:])]]),
+        [str(baseline), str(fresh(f"base2-{i}")), *map(str, part)] for i, part in enumerate(split(2))]),
     "copy+fsync, 1 process": best(reps, lambda: [[str(baseline), str(fresh("base1")), *map(str, files)]]),
     "sharesafe --jobs 1": best(reps, lambda: [[str(sharesafe), "clean", "--jobs", "1", "--out", str(fresh("s1")), str(corpus)]]),
     "sharesafe --jobs 2": best(reps, lambda: [[str(sharesafe), "clean", "--jobs", "2", "--out", str(fresh("s2")), str(corpus)]]),
 }
-print(f"\n{'run':<28}{'seconds':>9}{'MB/s':>9}{'peak RSS MB':>13}")
-for k, (dt, rss) in res.items():
-    print(f"{k:<28}{dt:>9.2f}{mb / dt:>9.0f}{rss:>13.1f}")
-s1, s2 = res["sharesafe --jobs 1"][0], res["sharesafe --jobs 2"][0]
-c1, c2 = res["copy+fsync, 1 process"][0], res["copy+fsync, 2 processes"][0]
+print(f"\n{'run':<26}{'seconds':>9}{'MB/s':>7}{'CPU s':>7}{'peak RSS MB':>13}  every run's seconds")
+for k, ((dt, rss, cpu), all_runs) in res.items():
+    print(f"{k:<26}{dt:>9.2f}{mb / dt:>7.0f}{cpu:>7.2f}{rss:>13.1f}  {' '.join(f'{t:.2f}' for t in all_runs)}")
+s1, s2 = (res[f"sharesafe --jobs {j}"][0][0] for j in (1, 2))
+c1, c2, c4 = (res[f"copy+fsync, {k} process{'es' if k > 1 else ''}"][0][0] for k in (1, 2, 4))
 print(f"\nspeed-up --jobs 2 vs --jobs 1: {s1 / s2:.2f}x (target >= 1.6x; {os.cpu_count()} cores, load {os.getloadavg()[0]:.1f})")
 print(f"--jobs 2 vs parallel copy+fsync: {c2 / s2:.2f}x throughput (target >= 0.85x)")
 # Why the two targets meet in no one setting of a two-core machine: --jobs 1 syncs and publishes a
@@ -108,13 +117,17 @@ print(f"--jobs 2 vs parallel copy+fsync: {c2 / s2:.2f}x throughput (target >= 0.
 # runs at the parallel copy's rate (no headroom left for --jobs 2); where the storage costs nothing
 # (tmpfs) --jobs 2 scales, but the copy is a memory copy and the verification read-back is not.
 print(f"--jobs 1 vs serial copy+fsync: {c1 / s1:.2f}x throughput; --jobs 1 vs parallel copy+fsync: {c2 / s1:.2f}x; the copy's own 2-vs-1 scaling: {c1 / c2:.2f}x")
+# --jobs 2 has up to four files in flight (two being cleaned, two being synced), so four copy
+# processes are the storage's ceiling for it; the CPU seconds say what a core of cleaning costs.
+cpu_s1, cpu_c1 = res["sharesafe --jobs 1"][0][2], res["copy+fsync, 1 process"][0][2]
+print(f"the storage with four writers: {mb / c4:.0f} MB/s; CPU per GB: sharesafe {cpu_s1 / mb * 1e3:.2f} s, copy {cpu_c1 / mb * 1e3:.2f} s")
 
 # Memory as the number of files grows: the same photo 10 and 1,000 times.
 for n in (10, 1000):
     d = fresh(f"many-{n}")
     for i in range(n):
         os.link(small, d / f"p{i:04}.jpg") if os.stat(small).st_dev == os.stat(d).st_dev else shutil.copy(small, d / f"p{i:04}.jpg")
-    dt, rss = run([[str(sharesafe), "clean", "--jobs", "2", "--out", str(fresh(f"many-out-{n}")), str(d)]])
+    dt, rss, _ = run([[str(sharesafe), "clean", "--jobs", "2", "--out", str(fresh(f"many-out-{n}")), str(d)]])
     print(f"{n:>5} files: {dt:6.2f} s, peak RSS {rss:6.1f} MB")
 shutil.rmtree(work, ignore_errors=True)
 PY
