@@ -604,9 +604,10 @@ fn map_image_error(e: image::ImageError, format: Format) -> Error {
         image::ImageError::Unsupported(_) => Error::Unsupported {
             detected: Some(format.name()),
         },
-        image::ImageError::IoError(io) if io.kind() != std::io::ErrorKind::UnexpectedEof => {
-            Error::io("read input", io)
-        }
+        // Every decoder here reads from memory, which cannot fail: an I/O error is a decoder's
+        // way of saying the bytes are wrong (a chunk cut short is `UnexpectedEof`; the png crate
+        // reports a malformed cICP, mDCV or cLLI chunk as `InvalidData`, as fuzzing found), so
+        // it blames the input like any other undecodable image.
         _ => undecodable(format, data_part(format)),
     }
 }
@@ -747,6 +748,48 @@ mod tests {
         assert_eq!(s.dimensions(), (3, 2));
         assert_eq!(s.get_pixel(0, 0).0, [5, 50, 7]);
         assert_eq!(s.get_pixel(2, 1).0, [40, 200, 7]); // the lone corner pixel
+    }
+
+    /// `png` with one more chunk right after IHDR.
+    fn with_chunk_after_ihdr(png: &[u8], kind: &[u8; 4], data: &[u8]) -> Vec<u8> {
+        let at = 8 + 25; // the signature, then IHDR: length, type, 13 bytes, CRC
+        let mut chunk = (data.len() as u32).to_be_bytes().to_vec();
+        chunk.extend_from_slice(kind);
+        chunk.extend_from_slice(data);
+        chunk.extend_from_slice(&crc32fast::hash(&chunk[4..]).to_be_bytes());
+        [&png[..at], &chunk, &png[at..]].concat()
+    }
+
+    #[test]
+    fn a_decoders_io_error_from_memory_blames_the_input() {
+        // A cICP chunk whose matrix coefficients are not 0 (RGB): the png crate refuses it with
+        // a bare `io::ErrorKind::InvalidData`, which once came out as an I/O error ("read
+        // input") instead of a damaged image (fuzz_regressions/decode/crash-0a572599…).
+        let png =
+            with_chunk_after_ihdr(&encode_png(&RgbImage::new(30, 20)), b"cICP", &[1, 13, 1, 1]);
+        let req = AnalysisRequest {
+            min_short_side: 8,
+            apply_orientation: false,
+        };
+        for e in [
+            decode_for_analysis(&png, &req, &Limits::default()).expect_err("a bad cICP"),
+            stored_size(&png, &Limits::default()).expect_err("a bad cICP"),
+        ] {
+            assert!(
+                matches!(
+                    e,
+                    Error::Malformed {
+                        format: Format::Png,
+                        ..
+                    }
+                ),
+                "{e:?}"
+            );
+        }
+        // The same chunk well formed (sRGB primaries and transfer, RGB, full range) decodes.
+        let fine =
+            with_chunk_after_ihdr(&encode_png(&RgbImage::new(30, 20)), b"cICP", &[1, 13, 0, 1]);
+        assert!(decode_for_analysis(&fine, &req, &Limits::default()).is_ok());
     }
 
     fn encode_png(img: &RgbImage) -> Vec<u8> {
