@@ -116,11 +116,17 @@ print(f"--jobs 2 vs parallel copy+fsync: {c2 / s2:.2f}x throughput (target >= 0.
 # photo on its own thread while it cleans the next, so where the storage is the bound it already
 # runs at the parallel copy's rate (no headroom left for --jobs 2); where the storage costs nothing
 # (tmpfs) --jobs 2 scales, but the copy is a memory copy and the verification read-back is not.
+# The two bounds printed last make that a number for the storage at hand.
 print(f"--jobs 1 vs serial copy+fsync: {c1 / s1:.2f}x throughput; --jobs 1 vs parallel copy+fsync: {c2 / s1:.2f}x; the copy's own 2-vs-1 scaling: {c1 / c2:.2f}x")
 # --jobs 2 has up to four files in flight (two being cleaned, two being synced), so four copy
 # processes are the storage's ceiling for it; the CPU seconds say what a core of cleaning costs.
 cpu_s1, cpu_c1 = res["sharesafe --jobs 1"][0][2], res["copy+fsync, 1 process"][0][2]
 print(f"the storage with four writers: {mb / c4:.0f} MB/s; CPU per GB: sharesafe {cpu_s1 / mb * 1e3:.2f} s, copy {cpu_c1 / mb * 1e3:.2f} s")
+# --jobs 2 can be no faster than four copy processes, nor than --jobs 1 times the cores; and where
+# both it and the copy are processor-bound, its throughput against the copy is their CPU ratio.
+cores = os.cpu_count() or 1
+print(f"bounds here: speed-up <= {min(cores, s1 / c4):.2f}x (the storage's four-writer rate, or the cores); "
+      f"throughput vs the copy about {cpu_c1 / cpu_s1:.2f}x where both are processor-bound")
 
 # Memory as the number of files grows: the same photo 10 and 1,000 times.
 for n in (10, 1000):
