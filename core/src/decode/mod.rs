@@ -606,8 +606,9 @@ fn map_image_error(e: image::ImageError, format: Format) -> Error {
         },
         // Every decoder here reads from memory, which cannot fail: an I/O error is a decoder's
         // way of saying the bytes are wrong (a chunk cut short is `UnexpectedEof`; the png crate
-        // reports a malformed cICP, mDCV or cLLI chunk as `InvalidData`, as fuzzing found), so
-        // it blames the input like any other undecodable image.
+        // reports a palette image's bKGD before any PLTE, as fuzzing found, and a malformed
+        // cICP, mDCV or cLLI chunk as `InvalidData`), so it blames the input like any other
+        // undecodable image.
         _ => undecodable(format, data_part(format)),
     }
 }
@@ -764,7 +765,9 @@ mod tests {
     fn a_decoders_io_error_from_memory_blames_the_input() {
         // A cICP chunk whose matrix coefficients are not 0 (RGB): the png crate refuses it with
         // a bare `io::ErrorKind::InvalidData`, which once came out as an I/O error ("read
-        // input") instead of a damaged image (fuzz_regressions/decode/crash-0a572599…).
+        // input") instead of a damaged image. Fuzzing found it through another chunk the crate
+        // refuses the same way, a palette image's bKGD with no PLTE before it
+        // (fuzz_regressions/decode/crash-0a572599…).
         let png =
             with_chunk_after_ihdr(&encode_png(&RgbImage::new(30, 20)), b"cICP", &[1, 13, 1, 1]);
         let req = AnalysisRequest {
