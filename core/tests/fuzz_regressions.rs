@@ -10,6 +10,8 @@ mod common;
 mod harness;
 
 use std::path::{Path, PathBuf};
+use std::sync::atomic::{AtomicUsize, Ordering};
+use std::sync::{Mutex, Once};
 use std::time::{Duration, Instant};
 
 use sharesafe_core::Format;
@@ -35,13 +37,43 @@ fn replay(target: &str, data: &[u8]) {
     harness::fuzz_inspect(data);
 }
 
+/// Panics seen on any thread since the hook was installed, caught or not.
+static PANICS: AtomicUsize = AtomicUsize::new(0);
+/// One replay at a time, so a panic is counted against the file that caused it.
+static REPLAYING: Mutex<()> = Mutex::new(());
+
+/// Counts every panic, including one that core catches and turns into an error: libFuzzer's
+/// panic hook aborts at the panic itself, so a caught panic is still a crash there (a decoder
+/// panic inside `catch_unwind` was how `decode/crash-729d20e5…` was found), and a replay that
+/// ignored it would pass without the fix.
+fn count_every_panic() {
+    static HOOK: Once = Once::new();
+    HOOK.call_once(|| {
+        let default = std::panic::take_hook();
+        std::panic::set_hook(Box::new(move |info| {
+            PANICS.fetch_add(1, Ordering::SeqCst);
+            default(info);
+        }));
+    });
+}
+
 fn replay_dir(target: &str, files: &[PathBuf]) -> usize {
+    count_every_panic();
+    let _one_at_a_time = REPLAYING.lock().unwrap_or_else(|e| e.into_inner());
     for f in files {
         let data = std::fs::read(f).expect("read regression file");
         let name = f.file_name().map(|n| n.to_string_lossy().into_owned());
         let start = Instant::now();
+        let before = PANICS.load(Ordering::SeqCst);
         if std::panic::catch_unwind(|| replay(target, &data)).is_err() {
             panic!("{target}/{}: fails again", name.unwrap_or_default());
+        }
+        if PANICS.load(Ordering::SeqCst) != before {
+            panic!(
+                "{target}/{}: a panic inside ShareSafe or a decoder, caught before it reached \
+                 the checks (libFuzzer counts it as a crash)",
+                name.unwrap_or_default()
+            );
         }
         let took = start.elapsed();
         assert!(took < PER_INPUT, "{target}/{name:?}: took {took:?}");

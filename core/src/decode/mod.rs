@@ -563,6 +563,9 @@ fn decode_with_image_crate(
         Format::Gif => image::ImageFormat::Gif,
         _ => return Err(Error::Unsupported { detected: None }),
     };
+    if format == Format::Png {
+        crate::formats::png::check_for_decoder(bytes)?;
+    }
     let mut reader = image::ImageReader::with_format(Cursor::new(bytes), image_format);
     // Dimensions are checked below, from the header, with ShareSafe's own error; the decoder's
     // allocation cap is the second line of defence.
@@ -793,6 +796,28 @@ mod tests {
         let fine =
             with_chunk_after_ihdr(&encode_png(&RgbImage::new(30, 20)), b"cICP", &[1, 13, 0, 1]);
         assert!(decode_for_analysis(&fine, &req, &Limits::default()).is_ok());
+    }
+
+    #[test]
+    fn a_png_palette_the_decoder_would_panic_on_is_refused_first() {
+        use crate::formats::png::tests::indexed_png;
+        // 52 bytes, 17⅓ entries: png 0.18.1 panics expanding it, and a caught panic would come
+        // out as undecodable IDAT (fuzz_regressions/decode/crash-729d20e5…); the refusal names
+        // the palette instead, before the decoder runs.
+        let req = AnalysisRequest {
+            min_short_side: 64, // no reduction
+            apply_orientation: false,
+        };
+        match decode_for_analysis(&indexed_png(&[9; 52]), &req, &Limits::default()) {
+            Err(Error::Malformed {
+                part: Part::FourCc(k),
+                ..
+            }) => assert_eq!(&k, b"PLTE"),
+            other => panic!("{other:?}"),
+        }
+        let fine = decode_for_analysis(&indexed_png(&[9; 51]), &req, &Limits::default())
+            .expect("17 whole entries");
+        assert_eq!(fine.image.get_pixel(1, 0).0, [9; 3]);
     }
 
     fn encode_png(img: &RgbImage) -> Vec<u8> {

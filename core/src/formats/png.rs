@@ -84,6 +84,9 @@ fn copy_chunk_data<R: Read, W: Write>(
             "IHDR is not 13 bytes",
         ));
     }
+    if &h.kind == b"PLTE" {
+        check_plte_len(h.len).map_err(|r| Error::malformed(Format::Png, part, h.at, r))?;
+    }
     let mut crc = Crc32::new();
     crc.update(&h.kind);
     digest.boundary(u32::from_be_bytes(h.kind));
@@ -141,6 +144,47 @@ fn check_ihdr(d: &[u8]) -> std::result::Result<(), &'static str> {
     }
     if *compression != 0 || *filter != 0 || *interlace > 1 {
         return Err("unknown compression, filter or interlace method");
+    }
+    Ok(())
+}
+
+/// A palette holds whole RGB entries, 1 to 256 of them (PNG 11.2.3), and libpng refuses any
+/// other length. png 0.18.1, the decoder behind `image`, accepts a length that is not a multiple
+/// of 3 and then panics expanding the palette (image-rs/image-png#694: fixed upstream, not yet
+/// released). So ShareSafe refuses such a palette itself, in the cleaner (a cleaned PNG never
+/// carries one) and before anything decodes a PNG ([`check_for_decoder`]).
+fn check_plte_len(len: u32) -> std::result::Result<(), &'static str> {
+    if len == 0 || len > 3 * 256 || len % 3 != 0 {
+        return Err("palette is not 1 to 256 whole RGB entries");
+    }
+    Ok(())
+}
+
+/// Refuses, before a third-party decoder sees an in-memory PNG, what that decoder is known to
+/// mishandle: today a palette of the wrong length ([`check_plte_len`]). It reads the chunk
+/// headers only, up to IEND or the end of the bytes, and leaves everything else (truncation,
+/// CRCs, the pixels) to the decoder's own errors; it is no substitute for [`clean`]'s checks.
+pub(crate) fn check_for_decoder(bytes: &[u8]) -> Result<()> {
+    let mut at = SIGNATURE.len();
+    while let Some(head) = at.checked_add(8).and_then(|end| bytes.get(at..end)) {
+        let len = u32::from_be_bytes([head[0], head[1], head[2], head[3]]);
+        let kind = [head[4], head[5], head[6], head[7]];
+        if &kind == b"PLTE" {
+            check_plte_len(len)
+                .map_err(|r| Error::malformed(Format::Png, Part::FourCc(kind), at as u64, r))?;
+        }
+        if &kind == b"IEND" {
+            break;
+        }
+        // Length, type, data and CRC; a length past the end ends the walk.
+        match usize::try_from(len)
+            .ok()
+            .and_then(|l| l.checked_add(12))
+            .and_then(|n| at.checked_add(n))
+        {
+            Some(next) => at = next,
+            None => break,
+        }
     }
     Ok(())
 }
@@ -473,8 +517,92 @@ pub(crate) fn verify<R: Read>(src: &mut Source<R>, ctx: &mut Ctx<'_>) -> Result<
 }
 
 #[cfg(test)]
-mod tests {
+pub(crate) mod tests {
     use super::*;
+
+    /// A 2×2 8-bit palette PNG (every pixel index 0) with `palette` as its PLTE data.
+    pub(crate) fn indexed_png(palette: &[u8]) -> Vec<u8> {
+        fn chunk(out: &mut Vec<u8>, kind: &[u8; 4], data: &[u8]) {
+            out.extend_from_slice(&(data.len() as u32).to_be_bytes());
+            let start = out.len();
+            out.extend_from_slice(kind);
+            out.extend_from_slice(data);
+            let crc = crc32fast::hash(&out[start..]);
+            out.extend_from_slice(&crc.to_be_bytes());
+        }
+        // Two rows, each filter byte 0 then two indices, in one stored (uncompressed) zlib block.
+        let raw = [0u8; 6];
+        let (mut a, mut b) = (1u32, 0u32);
+        for x in raw {
+            a = (a + u32::from(x)) % 65521;
+            b = (b + a) % 65521;
+        }
+        let mut zlib = vec![0x78, 0x01, 0x01, 6, 0, !6, 0xFF];
+        zlib.extend_from_slice(&raw);
+        zlib.extend_from_slice(&((b << 16) | a).to_be_bytes());
+        let mut png = SIGNATURE.to_vec();
+        chunk(&mut png, b"IHDR", &[0, 0, 0, 2, 0, 0, 0, 2, 8, 3, 0, 0, 0]);
+        chunk(&mut png, b"PLTE", palette);
+        chunk(&mut png, b"IDAT", &zlib);
+        chunk(&mut png, b"IEND", &[]);
+        png
+    }
+
+    fn plte_refusal(e: &Error) -> bool {
+        matches!(
+            e,
+            Error::Malformed {
+                format: Format::Png,
+                part: Part::FourCc(k),
+                offset: 33,
+                reason: "palette is not 1 to 256 whole RGB entries",
+            } if k == b"PLTE"
+        )
+    }
+
+    #[test]
+    fn a_palette_of_whole_entries_is_kept_and_decodes() {
+        for entries in [1, 2, 256] {
+            let png = indexed_png(&vec![0x40; 3 * entries]);
+            let cleaned = crate::clean_bytes(&png, &crate::CleanOptions::default())
+                .unwrap_or_else(|e| panic!("{entries} entries: {e:?}"));
+            assert_eq!(cleaned.bytes, png, "nothing to remove");
+            check_for_decoder(&png).expect("a valid palette");
+            let img = image::load_from_memory(&png).expect("decodes").to_rgb8();
+            assert_eq!(img.get_pixel(1, 1).0, [0x40; 3]);
+        }
+    }
+
+    #[test]
+    fn a_palette_of_the_wrong_length_is_refused_before_any_decoder_sees_it() {
+        // 52 bytes (17⅓ entries) is what fuzzing found (fuzz_regressions/decode/crash-729d20e5…):
+        // png 0.18.1 panics on it. 0 and 771 (257 entries) are outside PNG's range.
+        for len in [0, 1, 4, 52, 770, 771] {
+            let png = indexed_png(&vec![0x40; len]);
+            let e = crate::clean_bytes(&png, &crate::CleanOptions::default())
+                .expect_err("a bad palette");
+            assert!(plte_refusal(&e), "clean, {len} bytes: {e:?}");
+            let e = check_for_decoder(&png).expect_err("a bad palette");
+            assert!(plte_refusal(&e), "decoder check, {len} bytes: {e:?}");
+        }
+    }
+
+    #[test]
+    fn the_decoder_check_leaves_damage_it_does_not_know_to_the_decoder() {
+        let png = indexed_png(&[0; 3]);
+        // Cut anywhere, or a chunk length pointing far past the end: no refusal and no panic.
+        for end in 0..png.len() {
+            check_for_decoder(&png[..end]).expect("a truncated file is the decoder's to refuse");
+        }
+        let mut huge = png.clone();
+        huge[48..52].copy_from_slice(&u32::MAX.to_be_bytes()); // IDAT's length
+        assert_eq!(&huge[52..56], b"IDAT");
+        check_for_decoder(&huge).expect("an impossible length ends the walk");
+        // A palette after IEND is never read by a decoder.
+        let mut after = png.clone();
+        after.extend_from_slice(&indexed_png(&[0; 4])[33..]);
+        check_for_decoder(&after).expect("nothing after IEND counts");
+    }
 
     #[test]
     fn crc_matches_known_value() {

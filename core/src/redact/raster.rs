@@ -3,10 +3,13 @@
 //! bounded by [`Limits`] before any pixel buffer is allocated, and EXIF orientation is applied so
 //! coordinates are the ones the parent sees.
 //!
-//! This is a minimal stand-in for the shared `core/src/decode.rs` (reduced-size JPEG decoding):
-//! once that lands, [`decode_oriented`] is the one function to replace.
+//! Decoding here is at full size, for painting; [`crate::decode`] decodes at reduced scale, for
+//! analysis. Both put the same guards around the third-party decoders: PNG's known-bad palettes
+//! refused first ([`crate::formats::png::check_for_decoder`]), and a panic turned into an
+//! ordinary "cannot be decoded" error.
 
 use std::io::Cursor;
+use std::panic::{catch_unwind, AssertUnwindSafe};
 
 use image::{DynamicImage, GenericImage, ImageDecoder, ImageEncoder, ImageReader, Rgba};
 
@@ -29,6 +32,15 @@ fn undecodable(format: Format) -> Error {
 /// applies the EXIF orientation.
 pub(crate) fn decode_oriented(bytes: &[u8], limits: &Limits) -> Result<Decoded> {
     let format = crate::sniff(bytes).ok_or(Error::Unsupported { detected: None })?;
+    if format == Format::Png {
+        crate::formats::png::check_for_decoder(bytes)?;
+    }
+    // A panic on a crafted file must not cross into the host app (the CLI has no other net).
+    catch_unwind(AssertUnwindSafe(|| decode_unguarded(bytes, format, limits)))
+        .unwrap_or_else(|_| Err(undecodable(format)))
+}
+
+fn decode_unguarded(bytes: &[u8], format: Format, limits: &Limits) -> Result<Decoded> {
     let image_format = match format {
         Format::Jpeg => image::ImageFormat::Jpeg,
         Format::Png => image::ImageFormat::Png,
@@ -185,4 +197,25 @@ pub(crate) fn check_painted(
         }
     }
     Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::formats::png::tests::indexed_png;
+
+    #[test]
+    fn a_png_palette_the_decoder_would_panic_on_is_refused_first() {
+        // 52 bytes: png 0.18.1 panics expanding it (fuzz_regressions/decode/crash-729d20e5…).
+        match decode_oriented(&indexed_png(&[7; 52]), &Limits::default()) {
+            Err(Error::Malformed {
+                part: Part::FourCc(k),
+                ..
+            }) => assert_eq!(&k, b"PLTE"),
+            Err(e) => panic!("refused, but not for the palette: {e:?}"),
+            Ok(_) => panic!("a 52-byte palette decoded"),
+        }
+        let fine = decode_oriented(&indexed_png(&[7; 6]), &Limits::default()).expect("decodes");
+        assert_eq!(fine.image.to_rgb8().get_pixel(0, 0).0, [7; 3]);
+    }
 }
