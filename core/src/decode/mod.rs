@@ -141,9 +141,7 @@ pub fn decode_for_analysis(
     if bytes.len() as u64 > limits.max_input_bytes {
         return Err(Error::limit(format, "max_input_bytes", Part::Header, 0));
     }
-    // Third-party decoders are written to return errors, but a panic on a crafted file must not
-    // cross into the host app: it becomes an ordinary "cannot be decoded" error here.
-    let decoded = catch_unwind(AssertUnwindSafe(|| match format {
+    let decoded = guarded(bytes, format, data_part(format), || match format {
         Format::Jpeg => decode_jpeg(bytes, request, limits),
         Format::Png | Format::Webp | Format::Gif => {
             decode_with_image_crate(bytes, format, request, limits)
@@ -151,8 +149,7 @@ pub fn decode_for_analysis(
         other => Err(Error::Unsupported {
             detected: Some(other.name()),
         }),
-    }))
-    .unwrap_or_else(|_| Err(undecodable(format, data_part(format))))?;
+    })?;
 
     let mut out = decoded;
     if request.apply_orientation && out.orientation != 1 {
@@ -185,10 +182,9 @@ pub fn decode_luma_for_analysis(
         apply_orientation: false,
     };
     if sniff(bytes) == Some(Format::Jpeg) && bytes.len() as u64 <= limits.max_input_bytes {
-        let fast = catch_unwind(AssertUnwindSafe(|| {
+        let fast = guarded(bytes, Format::Jpeg, data_part(Format::Jpeg), || {
             jpeg_luma_eighth(bytes, &request, limits)
-        }))
-        .unwrap_or_else(|_| Err(undecodable(Format::Jpeg, data_part(Format::Jpeg))))?;
+        })?;
         if let Some(luma) = fast {
             return Ok(luma);
         }
@@ -290,8 +286,7 @@ pub fn stored_size(bytes: &[u8], limits: &Limits) -> Result<(u32, u32, u16)> {
             }),
         }
     };
-    let (w, h, orientation) = catch_unwind(AssertUnwindSafe(read))
-        .unwrap_or_else(|_| Err(undecodable(format, Part::Header)))?;
+    let (w, h, orientation) = guarded(bytes, format, Part::Header, read)?;
     check_dimensions(format, w, h, limits)?;
     Ok((w, h, orientation))
 }
@@ -339,6 +334,23 @@ fn check_dimensions(format: Format, width: u32, height: u32, limits: &Limits) ->
         return Err(Error::limit(format, "max_decoded_pixels", Part::Header, 0));
     }
     Ok(())
+}
+
+/// Runs `decode`, third-party decoder code fed the untrusted `bytes`, behind the guards every
+/// decoding path shares. A PNG with a chunk that decoder is known to mishandle is refused first
+/// ([`crate::formats::png::check_for_decoder`]). A panic on a crafted file becomes an ordinary
+/// "cannot be decoded" error at `panic_part` instead of crossing into the host app: the decoders
+/// are written to return errors, but this is the one net under all of them.
+pub(crate) fn guarded<T>(
+    bytes: &[u8],
+    format: Format,
+    panic_part: Part,
+    decode: impl FnOnce() -> Result<T>,
+) -> Result<T> {
+    if format == Format::Png {
+        crate::formats::png::check_for_decoder(bytes)?;
+    }
+    catch_unwind(AssertUnwindSafe(decode)).unwrap_or_else(|_| Err(undecodable(format, panic_part)))
 }
 
 fn undecodable(format: Format, part: Part) -> Error {
@@ -563,9 +575,6 @@ fn decode_with_image_crate(
         Format::Gif => image::ImageFormat::Gif,
         _ => return Err(Error::Unsupported { detected: None }),
     };
-    if format == Format::Png {
-        crate::formats::png::check_for_decoder(bytes)?;
-    }
     let mut reader = image::ImageReader::with_format(Cursor::new(bytes), image_format);
     // Dimensions are checked below, from the header, with ShareSafe's own error; the decoder's
     // allocation cap is the second line of defence.
@@ -757,10 +766,7 @@ mod tests {
     /// `png` with one more chunk right after IHDR.
     fn with_chunk_after_ihdr(png: &[u8], kind: &[u8; 4], data: &[u8]) -> Vec<u8> {
         let at = 8 + 25; // the signature, then IHDR: length, type, 13 bytes, CRC
-        let mut chunk = (data.len() as u32).to_be_bytes().to_vec();
-        chunk.extend_from_slice(kind);
-        chunk.extend_from_slice(data);
-        chunk.extend_from_slice(&crc32fast::hash(&chunk[4..]).to_be_bytes());
+        let chunk = crate::formats::png::tests::chunk(kind, data);
         [&png[..at], &chunk, &png[at..]].concat()
     }
 

@@ -520,32 +520,27 @@ pub(crate) fn verify<R: Read>(src: &mut Source<R>, ctx: &mut Ctx<'_>) -> Result<
 pub(crate) mod tests {
     use super::*;
 
+    /// One chunk as stored: length, type, data and CRC.
+    pub(crate) fn chunk(kind: &[u8; 4], data: &[u8]) -> Vec<u8> {
+        let mut out = (data.len() as u32).to_be_bytes().to_vec();
+        out.extend_from_slice(kind);
+        out.extend_from_slice(data);
+        out.extend_from_slice(&crc32fast::hash(&out[4..]).to_be_bytes());
+        out
+    }
+
     /// A 2×2 8-bit palette PNG (every pixel index 0) with `palette` as its PLTE data.
     pub(crate) fn indexed_png(palette: &[u8]) -> Vec<u8> {
-        fn chunk(out: &mut Vec<u8>, kind: &[u8; 4], data: &[u8]) {
-            out.extend_from_slice(&(data.len() as u32).to_be_bytes());
-            let start = out.len();
-            out.extend_from_slice(kind);
-            out.extend_from_slice(data);
-            let crc = crc32fast::hash(&out[start..]);
-            out.extend_from_slice(&crc.to_be_bytes());
-        }
-        // Two rows, each filter byte 0 then two indices, in one stored (uncompressed) zlib block.
-        let raw = [0u8; 6];
-        let (mut a, mut b) = (1u32, 0u32);
-        for x in raw {
-            a = (a + u32::from(x)) % 65521;
-            b = (b + a) % 65521;
-        }
-        let mut zlib = vec![0x78, 0x01, 0x01, 6, 0, !6, 0xFF];
-        zlib.extend_from_slice(&raw);
-        zlib.extend_from_slice(&((b << 16) | a).to_be_bytes());
-        let mut png = SIGNATURE.to_vec();
-        chunk(&mut png, b"IHDR", &[0, 0, 0, 2, 0, 0, 0, 2, 8, 3, 0, 0, 0]);
-        chunk(&mut png, b"PLTE", palette);
-        chunk(&mut png, b"IDAT", &zlib);
-        chunk(&mut png, b"IEND", &[]);
-        png
+        // Two rows, each a filter byte 0 then two indices.
+        let pixels = miniz_oxide::deflate::compress_to_vec_zlib(&[0; 6], 6);
+        [
+            &SIGNATURE[..],
+            &chunk(b"IHDR", &[0, 0, 0, 2, 0, 0, 0, 2, 8, 3, 0, 0, 0]),
+            &chunk(b"PLTE", palette),
+            &chunk(b"IDAT", &pixels),
+            &chunk(b"IEND", &[]),
+        ]
+        .concat()
     }
 
     fn plte_refusal(e: &Error) -> bool {

@@ -4,12 +4,10 @@
 //! coordinates are the ones the parent sees.
 //!
 //! Decoding here is at full size, for painting; [`crate::decode`] decodes at reduced scale, for
-//! analysis. Both put the same guards around the third-party decoders: PNG's known-bad palettes
-//! refused first ([`crate::formats::png::check_for_decoder`]), and a panic turned into an
-//! ordinary "cannot be decoded" error.
+//! analysis. Both run the third-party decoders behind the same guards
+//! ([`crate::decode::guarded`]).
 
 use std::io::Cursor;
-use std::panic::{catch_unwind, AssertUnwindSafe};
 
 use image::{DynamicImage, GenericImage, ImageDecoder, ImageEncoder, ImageReader, Rgba};
 
@@ -32,12 +30,9 @@ fn undecodable(format: Format) -> Error {
 /// applies the EXIF orientation.
 pub(crate) fn decode_oriented(bytes: &[u8], limits: &Limits) -> Result<Decoded> {
     let format = crate::sniff(bytes).ok_or(Error::Unsupported { detected: None })?;
-    if format == Format::Png {
-        crate::formats::png::check_for_decoder(bytes)?;
-    }
-    // A panic on a crafted file must not cross into the host app (the CLI has no other net).
-    catch_unwind(AssertUnwindSafe(|| decode_unguarded(bytes, format, limits)))
-        .unwrap_or_else(|_| Err(undecodable(format)))
+    crate::decode::guarded(bytes, format, Part::Header, || {
+        decode_unguarded(bytes, format, limits)
+    })
 }
 
 fn decode_unguarded(bytes: &[u8], format: Format, limits: &Limits) -> Result<Decoded> {
